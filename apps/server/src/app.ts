@@ -1,0 +1,87 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Fastify from 'fastify';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import '@luoshi/contract';
+import type { Config } from './config.ts';
+import type { Db } from './db/client.ts';
+import { registerErrorHandling } from './platform/errors.ts';
+import { registerSessionGuard } from './platform/session.ts';
+import type { App, Module } from './platform/types.ts';
+import { authModule } from './modules/auth/routes.ts';
+import { orgModule } from './modules/org/routes.ts';
+import { campaignsModule } from './modules/campaigns/routes.ts';
+import { auditModule } from './modules/audit/routes.ts';
+
+export const MODULES: Module[] = [authModule, orgModule, campaignsModule, auditModule];
+
+export const MODULE_TAGS = [
+  { name: 'auth', description: '登录与会话' },
+  { name: 'org', description: '组织：单位、人员、角色、工作小组' },
+  { name: 'campaigns', description: '专项行动与重点任务' },
+  { name: 'audit', description: '安全审计' },
+  { name: 'system', description: '系统' },
+];
+
+export async function buildApp(deps: { db: Db; config: Config; logger?: boolean | object }): Promise<App> {
+  const { db, config } = deps;
+  const app = Fastify({
+    logger: deps.logger ?? { level: config.logLevel },
+    bodyLimit: 2 * 1024 * 1024,
+    trustProxy: true,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandling(app);
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        scriptSrc: ["'self'"],
+      },
+    },
+  });
+  await app.register(cookie);
+  await app.register(multipart, { limits: { fileSize: config.uploadMaxBytes, files: 10, fields: 20 } });
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: '落实 API', version: '0.1.0', description: '宣传文化系统工作平台' },
+      tags: MODULE_TAGS,
+    },
+    transform: jsonSchemaTransform,
+  });
+  registerSessionGuard(app, db, config.sessionIdleMinutes);
+
+  app.get(
+    '/api/health',
+    { config: { public: true }, schema: { tags: ['system'], response: { 200: z.object({ status: z.literal('ok') }) } } },
+    async () => ({ status: 'ok' as const }),
+  );
+  app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+
+  for (const m of MODULES) await app.register(async (scoped) => m.register(scoped as App, { db, config }));
+
+  const index = path.join(config.webDist, 'index.html');
+  if (fs.existsSync(index)) {
+    await app.register(fastifyStatic, { root: config.webDist, wildcard: false, index: false, serve: true });
+    const html = fs.readFileSync(index);
+    app.setNotFoundHandler((req, reply) => {
+      if (req.url.startsWith('/api/') || req.method !== 'GET') {
+        return reply.code(404).send({ error: { code: 'NOT_FOUND', message: `接口不存在：${req.method} ${req.url.split('?')[0]}` } });
+      }
+      return reply.type('text/html; charset=utf-8').send(html);
+    });
+  }
+  return app;
+}

@@ -1,0 +1,3 @@
+export * from './org.ts';
+export * from './platform.ts';
+export * from './campaigns.ts';

@@ -1,0 +1,6 @@
+import type { Module } from '../../platform/types.ts';
+
+export const campaignsModule: Module = {
+  name: 'campaigns',
+  register() {},
+};

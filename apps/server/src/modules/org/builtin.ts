@@ -1,0 +1,53 @@
+import { eq } from 'drizzle-orm';
+import { PERMISSIONS, type DataScopeKind, type Permission } from '@luoshi/contract';
+import type { DbLike } from '../../db/client.ts';
+import { roles } from '../../db/schema/index.ts';
+
+const ALL = Object.keys(PERMISSIONS) as Permission[];
+const READ = ALL.filter((p) => p.endsWith(':read') && !p.startsWith('audit:'));
+
+/** The roles of PRODUCT.md; an admin may add more. Built-ins are refreshed at start so new permissions reach them. */
+export const BUILTIN_ROLES: { code: string; name: string; scope: DataScopeKind; permissions: Permission[] }[] = [
+  { code: 'dept_admin', name: '部机关管理员', scope: 'all', permissions: ALL.filter((p) => !p.startsWith('audit:')) },
+  {
+    code: 'liaison',
+    name: '单位联络员',
+    scope: 'subtree',
+    permissions: [
+      ...READ,
+      'org:person:write',
+      'org:group:write',
+      'campaigns:task:breakdown',
+      'campaigns:report:submit',
+      'campaigns:report:review',
+      'campaigns:meeting:write',
+    ],
+  },
+  {
+    code: 'branch_secretary',
+    name: '支部书记',
+    scope: 'unit',
+    permissions: [...READ, 'campaigns:task:breakdown', 'campaigns:report:submit', 'campaigns:report:review', 'campaigns:meeting:write'],
+  },
+  {
+    code: 'staff',
+    name: '干部职工',
+    scope: 'self',
+    permissions: ['org:unit:read', 'campaigns:campaign:read', 'campaigns:task:read', 'campaigns:report:submit', 'campaigns:meeting:read'],
+  },
+  {
+    code: 'sys_admin',
+    name: '系统管理员',
+    scope: 'all',
+    permissions: ['org:unit:read', 'org:unit:write', 'org:person:read', 'org:person:write', 'org:role:read', 'org:role:write'],
+  },
+  { code: 'audit_admin', name: '审计管理员', scope: 'all', permissions: ['audit:log:read'] },
+];
+
+export async function ensureBuiltinRoles(db: DbLike) {
+  for (const r of BUILTIN_ROLES) {
+    const [existing] = await db.select().from(roles).where(eq(roles.code, r.code));
+    if (!existing) await db.insert(roles).values({ ...r, builtin: true });
+    else await db.update(roles).set({ name: r.name, scope: r.scope, permissions: r.permissions }).where(eq(roles.id, existing.id));
+  }
+}

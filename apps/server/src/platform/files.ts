@@ -1,0 +1,101 @@
+import { createHash, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Transform } from 'node:stream';
+import type { MultipartFile } from '@fastify/multipart';
+import type { DbLike } from '../db/client.ts';
+import { files } from '../db/schema/index.ts';
+import { AppError, badRequest } from './errors.ts';
+
+/** What may be uploaded as a document: PDF, Word, Excel and images, told by content, not only by name. */
+const KINDS: { ext: string[]; mime: string; magic: (b: Buffer) => boolean }[] = [
+  { ext: ['.pdf'], mime: 'application/pdf', magic: (b) => b.subarray(0, 5).toString('latin1') === '%PDF-' },
+  {
+    ext: ['.docx'],
+    mime: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    magic: (b) => b[0] === 0x50 && b[1] === 0x4b,
+  },
+  {
+    ext: ['.xlsx'],
+    mime: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    magic: (b) => b[0] === 0x50 && b[1] === 0x4b,
+  },
+  { ext: ['.png'], mime: 'image/png', magic: (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
+  { ext: ['.jpg', '.jpeg'], mime: 'image/jpeg', magic: (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
+  { ext: ['.gif'], mime: 'image/gif', magic: (b) => b.subarray(0, 4).toString('latin1') === 'GIF8' },
+  {
+    ext: ['.webp'],
+    mime: 'image/webp',
+    magic: (b) => b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP',
+  },
+];
+
+export const ALLOWED_UPLOAD_TYPES = KINDS.flatMap((k) => k.ext).join('、');
+
+export type StoredFile = typeof files.$inferSelect;
+
+/**
+ * Streams an uploaded part to the data folder, checking its type by extension and first bytes and its size
+ * against the limit, then records it. A rejected file leaves nothing behind.
+ */
+export async function storeUpload(
+  db: DbLike,
+  dataDir: string,
+  part: MultipartFile,
+  owner: { unitId: string | null; userId: string },
+): Promise<StoredFile> {
+  const name = path.basename(part.filename || '未命名').slice(0, 200);
+  const kind = KINDS.find((k) => k.ext.includes(path.extname(name).toLowerCase()));
+  if (!kind) throw badRequest(`不支持的文件类型：${name}。只能上传 ${ALLOWED_UPLOAD_TYPES} 文件`);
+  const now = new Date();
+  const key = path.join(String(now.getUTCFullYear()), `${randomUUID()}${path.extname(name).toLowerCase()}`);
+  const full = path.join(dataDir, 'files', key);
+  fs.mkdirSync(path.dirname(full), { recursive: true });
+  const hash = createHash('sha256');
+  let size = 0;
+  let head = Buffer.alloc(0);
+  try {
+    await pipeline(
+      part.file,
+      new Transform({
+        transform(chunk: Buffer, _enc, cb) {
+          size += chunk.length;
+          if (head.length < 16) head = Buffer.concat([head, chunk.subarray(0, 16)]);
+          hash.update(chunk);
+          cb(null, chunk);
+        },
+      }),
+      fs.createWriteStream(full, { flags: 'wx' }),
+    );
+    if (part.file.truncated) throw new AppError(413, 'TOO_LARGE', `文件 ${name} 超过大小限制`);
+    if (size === 0) throw badRequest(`文件 ${name} 是空文件`);
+    if (!kind.magic(head)) throw badRequest(`文件 ${name} 的内容与扩展名不符`);
+    const [row] = await db
+      .insert(files)
+      .values({
+        unitId: owner.unitId,
+        originalName: name,
+        mime: kind.mime,
+        size,
+        sha256: hash.digest('hex'),
+        storageKey: key,
+        createdBy: owner.userId,
+      })
+      .returning();
+    return row;
+  } catch (err) {
+    fs.rmSync(full, { force: true });
+    throw err;
+  }
+}
+
+export function filePath(dataDir: string, file: { storageKey: string }): string {
+  return path.join(dataDir, 'files', file.storageKey);
+}
+
+/** RFC 5987 attachment header, so Chinese file names survive every browser. */
+export function attachmentHeader(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/"/g, '');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+export const DATA_SCOPES = ['all', 'subtree', 'unit', 'self'] as const;
+export const DataScopeKind = z.enum(DATA_SCOPES);
+export type DataScopeKind = z.infer<typeof DataScopeKind>;
+
+export const DATA_SCOPE_LABELS: Record<DataScopeKind, string> = {
+  all: '全部',
+  subtree: '本单位及下级',
+  unit: '本单位',
+  self: '仅本人',
+};
+
+/**
+ * Every permission string, `module:resource:action`. Routes declare one of these;
+ * roles are sets of them; the web hides what a user may not do with the same strings.
+ */
+export const PERMISSIONS = {
+  'org:unit:read': '查看单位',
+  'org:unit:write': '维护单位',
+  'org:person:read': '查看人员',
+  'org:person:write': '维护人员',
+  'org:role:read': '查看角色',
+  'org:role:write': '维护角色与账号',
+  'org:group:read': '查看工作小组',
+  'org:group:write': '维护工作小组',
+  'campaigns:campaign:read': '查看专项行动',
+  'campaigns:campaign:write': '维护专项行动',
+  'campaigns:task:read': '查看任务',
+  'campaigns:task:write': '下达与维护任务',
+  'campaigns:task:breakdown': '分解任务',
+  'campaigns:report:submit': '报送进展',
+  'campaigns:report:review': '审核进展',
+  'campaigns:meeting:read': '查看会议',
+  'campaigns:meeting:write': '维护会议',
+  'audit:log:read': '查看审计日志',
+} as const;
+export type Permission = keyof typeof PERMISSIONS;
+export const PermissionName = z.enum(Object.keys(PERMISSIONS) as [Permission, ...Permission[]]);
+
+export const LoginBody = z.object({
+  username: z.string().trim().min(1, '请输入用户名').max(64),
+  password: z.string().min(1, '请输入密码').max(256),
+});
+
+export const Me = z.object({
+  user: z.object({ id: z.string(), username: z.string() }),
+  person: z.object({ id: z.string(), name: z.string(), post: z.string().nullable() }).nullable(),
+  unit: z.object({ id: z.string(), name: z.string(), path: z.string() }).nullable(),
+  roles: z.array(z.object({ id: z.string(), code: z.string(), name: z.string(), scope: DataScopeKind })),
+  permissions: z.array(z.string()),
+  scope: DataScopeKind,
+});
+export type Me = z.infer<typeof Me>;
+
+export const ChangePasswordBody = z.object({
+  oldPassword: z.string().min(1, '请输入原密码'),
+  newPassword: z.string().min(8, '新密码至少 8 位').max(128),
+});

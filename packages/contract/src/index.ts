@@ -1,0 +1,9 @@
+import { z } from 'zod';
+
+// Validation messages in Chinese wherever the contract is used (server and web).
+z.config(z.locales.zhCN());
+
+export * from './common.ts';
+export * from './auth.ts';
+export * from './org.ts';
+export * from './campaigns.ts';

@@ -1,0 +1,174 @@
+import { z } from 'zod';
+import { DataScopeKind, PermissionName } from './auth.ts';
+import { DateOnly, Id, listQuery, listResponse, QueryBool } from './common.ts';
+
+export const UNIT_TYPES = {
+  department: '宣传部',
+  county_department: '县（区）宣传部',
+  directly_led: '直属单位',
+  bureau: '局委办',
+  media_center: '融媒体中心',
+  branch: '党支部',
+  practice_center: '新时代文明实践中心',
+  practice_institute: '新时代文明实践所',
+  practice_station: '新时代文明实践站',
+  other: '其他',
+} as const;
+export type UnitType = keyof typeof UNIT_TYPES;
+export const UnitType = z.enum(Object.keys(UNIT_TYPES) as [UnitType, ...UnitType[]]);
+
+export const Unit = z.object({
+  id: z.string(),
+  parentId: z.string().nullable(),
+  name: z.string(),
+  type: UnitType,
+  path: z.string(),
+  depth: z.number().int(),
+  sort: z.number().int(),
+  disabled: z.boolean(),
+  version: z.number().int(),
+});
+export type Unit = z.infer<typeof Unit>;
+
+const UnitName = z.string().trim().min(1, '请输入单位名称').max(100, '单位名称不超过 100 字');
+export const CreateUnitBody = z.object({
+  parentId: Id.nullable(),
+  name: UnitName,
+  type: UnitType,
+  sort: z.number().int().min(0).default(0),
+});
+export const UpdateUnitBody = z.object({
+  version: z.number().int().min(1),
+  name: UnitName.optional(),
+  type: UnitType.optional(),
+  sort: z.number().int().min(0).optional(),
+  disabled: z.boolean().optional(),
+});
+export const MoveUnitBody = z.object({ version: z.number().int().min(1), parentId: Id });
+
+export const UnitListQuery = listQuery(['name', 'sort', 'path'] as const, {
+  q: z.string().trim().max(50).optional(),
+  parentId: Id.optional(),
+  includeDisabled: QueryBool.optional(),
+});
+export const UnitList = listResponse(Unit);
+
+export const Person = z.object({
+  id: z.string(),
+  unitId: z.string(),
+  unitName: z.string(),
+  unitPath: z.string(),
+  name: z.string(),
+  gender: z.enum(['男', '女']).nullable(),
+  post: z.string().nullable(),
+  birthDate: z.string().nullable(),
+  phone: z.string().nullable(),
+  partyMember: z.boolean(),
+  disabled: z.boolean(),
+  username: z.string().nullable(),
+  version: z.number().int(),
+});
+export type Person = z.infer<typeof Person>;
+
+const Phone = z
+  .string()
+  .trim()
+  .regex(/^1\d{10}$|^0\d{2,3}-?\d{7,8}$/, '手机号应为 11 位手机号或带区号的固定电话');
+const PersonFields = {
+  unitId: Id,
+  name: z.string().trim().min(1, '请输入姓名').max(50, '姓名不超过 50 字'),
+  gender: z.enum(['男', '女']).nullable().optional(),
+  post: z.string().trim().max(100).nullable().optional(),
+  birthDate: DateOnly.nullable().optional(),
+  phone: Phone.nullable().optional(),
+  partyMember: z.boolean().default(false),
+};
+export const CreatePersonBody = z.object(PersonFields);
+export const UpdatePersonBody = z
+  .object({ version: z.number().int().min(1), disabled: z.boolean().optional() })
+  .extend(z.object(PersonFields).partial().shape);
+
+export const PersonListQuery = listQuery(['name', 'birthDate', 'unit'] as const, {
+  q: z.string().trim().max(50).optional(),
+  unitId: Id.optional(),
+  /** only people in the unit itself, not those below */
+  direct: QueryBool.optional(),
+  partyMember: QueryBool.optional(),
+  /** people born after this date: "35 岁以下" audiences */
+  bornAfter: DateOnly.optional(),
+});
+export const PersonList = listResponse(Person);
+
+export const Role = z.object({
+  id: z.string(),
+  code: z.string(),
+  name: z.string(),
+  permissions: z.array(z.string()),
+  scope: DataScopeKind,
+  builtin: z.boolean(),
+  version: z.number().int(),
+});
+export const RoleBody = z.object({
+  code: z.string().trim().regex(/^[a-z][a-z0-9_]{1,39}$/, '角色代码应为小写字母、数字或下划线'),
+  name: z.string().trim().min(1, '请输入角色名称').max(50),
+  permissions: z.array(PermissionName),
+  scope: DataScopeKind,
+});
+export const UpdateRoleBody = RoleBody.omit({ code: true }).partial().extend({ version: z.number().int().min(1) });
+
+/** An account for a person: username, initial password, roles. */
+export const AccountBody = z.object({
+  username: z.string().trim().regex(/^[A-Za-z0-9_.@-]{3,64}$/, '用户名为 3–64 位字母、数字或 _.@-'),
+  password: z.string().min(8, '密码至少 8 位').max(128),
+  roleIds: z.array(Id).min(1, '至少选择一个角色'),
+});
+
+export const GROUP_TYPES = {
+  leading: '领导小组',
+  task_force: '工作专班',
+  study: '学习小组',
+  lecture: '宣讲队',
+} as const;
+export type GroupType = keyof typeof GROUP_TYPES;
+export const GroupType = z.enum(Object.keys(GROUP_TYPES) as [GroupType, ...GroupType[]]);
+export const GROUP_ROLES = { leader: '组长', deputy: '副组长', member: '成员' } as const;
+export type GroupRole = keyof typeof GROUP_ROLES;
+export const GroupRole = z.enum(Object.keys(GROUP_ROLES) as [GroupRole, ...GroupRole[]]);
+
+export const GroupMember = z.object({
+  personId: z.string(),
+  name: z.string(),
+  post: z.string().nullable(),
+  unitName: z.string(),
+  role: GroupRole,
+});
+export const Group = z.object({
+  id: z.string(),
+  unitId: z.string(),
+  unitName: z.string(),
+  name: z.string(),
+  type: GroupType,
+  members: z.array(GroupMember),
+  version: z.number().int(),
+});
+export const GroupBody = z.object({
+  unitId: Id,
+  name: z.string().trim().min(1, '请输入小组名称').max(100),
+  type: GroupType,
+  members: z.array(z.object({ personId: Id, role: GroupRole })).default([]),
+});
+export const UpdateGroupBody = GroupBody.omit({ unitId: true }).partial().extend({ version: z.number().int().min(1) });
+export const GroupListQuery = listQuery(['name'] as const, { unitId: Id.optional(), type: GroupType.optional() });
+
+/** XLSX import: the preview lists every bad row; confirming writes the good ones in one transaction. */
+export const ImportRowError = z.object({ line: z.number().int(), reason: z.string() });
+export const ImportPreview = z.object({
+  id: z.string(),
+  kind: z.enum(['units', 'persons']),
+  total: z.number().int(),
+  valid: z.number().int(),
+  errors: z.array(ImportRowError),
+  sample: z.array(z.record(z.string(), z.unknown())),
+});
+export type ImportPreview = z.infer<typeof ImportPreview>;
+export const ImportResult = z.object({ id: z.string(), written: z.number().int() });
