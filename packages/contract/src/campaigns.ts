@@ -256,3 +256,8 @@ export const DecisionToTaskBody = z.object({
   responsiblePersonId: Id.nullable().optional(),
   reportCycle: ReportCycle.default('none'),
 });
+
+/** All visible tasks of a campaign, or of a year's key-task list, flat with parentId/depth: the web builds the tree. */
+export const TaskTreeQuery = z
+  .object({ campaignId: Id.optional(), year: z.coerce.number().int().min(2000).max(2100).optional() })
+  .refine((q) => q.campaignId || q.year, { message: '请指定专项行动或年度', path: ['campaignId'] });
