@@ -1,12 +1,14 @@
 import { defineConfig } from 'vitest/config';
+import { reporters } from '../../vitest.shared.ts';
 
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
-    // Each API test file opens its own database; on PostgreSQL they share one server, so files run one at a time there.
-    fileParallelism: !process.env.DATABASE_URL,
+    // Each test file opens its own database (PGlite in memory, or a fresh database on the server).
+    fileParallelism: true,
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    ...reporters('server'),
   },
 });
