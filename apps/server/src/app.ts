@@ -20,6 +20,14 @@ import { orgModule } from './modules/org/routes.ts';
 import { campaignsModule } from './modules/campaigns/routes.ts';
 import { auditModule } from './modules/audit/routes.ts';
 
+/** Every /api route as registered: the scope walk in the tests visits each one. */
+export type RouteEntry = { method: string; url: string; permission?: string; public: boolean };
+declare module 'fastify' {
+  interface FastifyInstance {
+    routeTable: RouteEntry[];
+  }
+}
+
 export const MODULES: Module[] = [authModule, orgModule, campaignsModule, auditModule];
 
 export const MODULE_TAGS = [
@@ -62,6 +70,14 @@ export async function buildApp(deps: { db: Db; config: Config; logger?: boolean 
     transform: jsonSchemaTransform,
   });
   registerSessionGuard(app, db, config.sessionIdleMinutes);
+  const routeTable: RouteEntry[] = [];
+  app.addHook('onRoute', (r) => {
+    if (!r.url.startsWith('/api/')) return;
+    for (const method of [r.method].flat()) {
+      if (method !== 'HEAD') routeTable.push({ method, url: r.url, permission: r.config?.permission, public: !!r.config?.public });
+    }
+  });
+  app.decorate('routeTable', routeTable);
 
   app.get(
     '/api/health',

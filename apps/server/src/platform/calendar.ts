@@ -99,7 +99,7 @@ export function cyclePeriods(cycle: ReportCycle, start: string, deadline: string
   for (let i = 0; i < 1000 && cursor <= deadline; i++) {
     const p = periodOf(cycle, cursor);
     const end = p.end < deadline ? p.end : deadline;
-    out.push({ ...p, dueDate: effectiveDeadline(end) });
+    out.push({ ...p, start: p.start < start ? start : p.start, end, dueDate: effectiveDeadline(end) });
     cursor = addDays(p.end, 1);
   }
   return out;
