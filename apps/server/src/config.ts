@@ -1,12 +1,14 @@
 import path from 'node:path';
 import { z } from 'zod';
 
+const unsetIfEmpty = (v: unknown) => (v === '' ? undefined : v);
+
 const Env = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   LUOSHI_DATA: z.string().default('./data'),
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL 应以 postgres:// 开头').optional(),
-  LUOSHI_ADMIN_PASSWORD: z.string().min(8, 'LUOSHI_ADMIN_PASSWORD 至少 8 位').optional(),
+  DATABASE_URL: z.preprocess(unsetIfEmpty, z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL 应以 postgres:// 开头').optional()),
+  LUOSHI_ADMIN_PASSWORD: z.preprocess(unsetIfEmpty, z.string().min(8, 'LUOSHI_ADMIN_PASSWORD 至少 8 位').optional()),
   /** minutes of inactivity after which a session ends */
   LUOSHI_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(30),
   LUOSHI_UPLOAD_MAX_MB: z.coerce.number().min(1).default(20),

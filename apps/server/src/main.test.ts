@@ -1,0 +1,98 @@
+/** The product as a user starts it: a real process on a data folder. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const serverDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'luoshi-main-'));
+const running: ChildProcess[] = [];
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function start(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: serverDir,
+    env: { ...process.env, DATABASE_URL: '', LUOSHI_DATA: dataDir, LUOSHI_LOG_LEVEL: 'warn', LUOSHI_WEB_DIST: path.join(dataDir, 'no-web'), ...env },
+  });
+  running.push(child);
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const until = (re: RegExp) =>
+    new Promise<string>((resolve, reject) => {
+      const t = setInterval(() => {
+        if (re.test(output)) {
+          clearInterval(t);
+          resolve(output);
+        }
+      }, 100);
+      void exited.then(() => setTimeout(() => { clearInterval(t); re.test(output) ? resolve(output) : reject(new Error(output)); }, 200));
+    });
+  return { child, until, exited, output: () => output };
+}
+
+async function stop(p: ReturnType<typeof start>) {
+  p.child.kill('SIGTERM');
+  await p.exited;
+}
+
+afterAll(() => {
+  for (const c of running) c.kill('SIGKILL');
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('npm start on the embedded database', () => {
+  it('prints a random admin password once, keeps data across a restart, and refuses a second process on the folder', async () => {
+    const port = await freePort();
+    const first = start({ PORT: String(port) });
+    const out = await first.until(/落实已启动/);
+    const password = /初始密码：(\S+)/.exec(out)?.[1];
+    expect(password).toBeTruthy();
+
+    const base = `http://127.0.0.1:${port}`;
+    expect(await (await fetch(`${base}/api/health`)).json()).toEqual({ status: 'ok' });
+    const login = await fetch(`${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password }),
+    });
+    expect(login.status).toBe(200);
+    const cookie = login.headers.get('set-cookie')!.split(';')[0];
+    const created = await fetch(`${base}/api/org/units`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie },
+      body: JSON.stringify({ parentId: null, name: '重启测试宣传部', type: 'department' }),
+    });
+    expect(created.status).toBe(201);
+
+    const second = start({ PORT: String(await freePort()) });
+    expect(await second.exited).not.toBe(0);
+    expect(second.output()).toContain('正被另一个进程');
+
+    await stop(first);
+    const again = start({ PORT: String(port) });
+    const out2 = await again.until(/落实已启动/);
+    expect(out2).not.toContain('初始密码');
+    const relog = await fetch(`${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password }),
+    });
+    const cookie2 = relog.headers.get('set-cookie')!.split(';')[0];
+    const units = await (await fetch(`${base}/api/org/units?q=${encodeURIComponent('重启测试')}`, { headers: { cookie: cookie2 } })).json();
+    expect(units.data.map((u: { name: string }) => u.name)).toEqual(['重启测试宣传部']);
+    await stop(again);
+  }, 90_000);
+});
