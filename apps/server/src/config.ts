@@ -11,6 +11,8 @@ const Env = z.object({
   LUOSHI_ADMIN_PASSWORD: z.preprocess(unsetIfEmpty, z.string().min(8, 'LUOSHI_ADMIN_PASSWORD 至少 8 位').optional()),
   /** minutes of inactivity after which a session ends */
   LUOSHI_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(30),
+  /** login attempts per minute from one address */
+  LUOSHI_LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   LUOSHI_UPLOAD_MAX_MB: z.coerce.number().min(1).default(20),
   LUOSHI_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** secure cookies behind HTTPS */
@@ -26,6 +28,7 @@ export type Config = {
   adminPassword?: string;
   sessionIdleMinutes: number;
   uploadMaxBytes: number;
+  loginRatePerMinute: number;
   logLevel: string;
   secureCookie: boolean;
   webDist: string;
@@ -45,6 +48,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     databaseUrl: e.DATABASE_URL,
     adminPassword: e.LUOSHI_ADMIN_PASSWORD,
     sessionIdleMinutes: e.LUOSHI_SESSION_IDLE_MINUTES,
+    loginRatePerMinute: e.LUOSHI_LOGIN_RATE_PER_MINUTE,
     uploadMaxBytes: Math.round(e.LUOSHI_UPLOAD_MAX_MB * 1024 * 1024),
     logLevel: e.LUOSHI_LOG_LEVEL,
     secureCookie: e.LUOSHI_SECURE_COOKIE === 'true',

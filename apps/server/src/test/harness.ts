@@ -48,6 +48,7 @@ export async function makeTestApp(overrides: Partial<Config> = {}): Promise<Test
   const config = loadConfig({ LUOSHI_DATA: dataDir, LUOSHI_LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv, {
     databaseUrl,
     adminPassword: ADMIN_PASSWORD,
+    loginRatePerMinute: 100_000,
     webDist: path.join(dataDir, 'no-web'),
     ...overrides,
   });

@@ -36,7 +36,7 @@ export const authModule: Module = {
     app.post(
       '/api/auth/login',
       {
-        config: { public: true, rateLimit: { max: 20, timeWindow: '1 minute' } },
+        config: { public: true, rateLimit: { max: config.loginRatePerMinute, timeWindow: '1 minute' } },
         schema: { tags: ['auth'], summary: '登录', body: LoginBody, response: { 200: Me } },
       },
       async (req, reply) => {
