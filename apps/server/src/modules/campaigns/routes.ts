@@ -1,6 +1,295 @@
-import type { Module } from '../../platform/types.ts';
+import fs from 'node:fs';
+import {
+  BreakdownBody, Campaign, CampaignDocument, CampaignList, CampaignListQuery, CreateCampaignBody, CreateTaskBody,
+  DecisionToTaskBody, FileRef, Id, IdParams, Meeting, MeetingBody, MeetingList, MeetingListQuery, ReportList,
+  ReportListQuery, ReviewReportBody, SubmitReportBody, Task, TaskList, TaskListQuery, TaskReport, TaskTreeQuery,
+  UpdateCampaignBody, UpdateMeetingBody, UpdateTaskBody,
+} from '@luoshi/contract';
+import { z } from 'zod';
+import { AppError } from '../../platform/errors.ts';
+import { attachmentHeader, filePath } from '../../platform/files.ts';
+import { actorOf, callerOf } from '../../platform/session.ts';
+import type { App, Module } from '../../platform/types.ts';
+import {
+  createCampaign, documentFile, listCampaigns, listDocuments, readCampaign, updateCampaign, uploadDocument,
+} from './campaigns.ts';
+import { clock } from './dates.ts';
+import { createMeeting, decisionToTask, getVisibleMeeting, listMeetings, presentMeeting, updateMeeting } from './meetings.ts';
+import {
+  getVisibleReport, listReports, presentReport, reportFile, reviewReport, submitReport, uploadEvidence,
+} from './reports.ts';
+import {
+  breakdownTask, createTask, exportTasks, getVisibleTask, listTasks, presentTask, taskTree, updateTask,
+} from './tasks.ts';
+
+const tags = ['campaigns'];
+const multipart = ['multipart/form-data'];
+const notMultipart = () => new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', '请以 multipart/form-data 上传文件');
+
+function sendFile(reply: import('fastify').FastifyReply, dataDir: string, file: { storageKey: string; originalName: string; mime: string; size: number }) {
+  return reply
+    .header('content-type', file.mime)
+    .header('content-length', file.size)
+    .header('content-disposition', attachmentHeader(file.originalName))
+    .send(fs.createReadStream(filePath(dataDir, file)));
+}
 
 export const campaignsModule: Module = {
   name: 'campaigns',
-  register() {},
+  register(app: App, { db, config }) {
+    // 专项行动
+    app.get(
+      '/api/campaigns',
+      { config: { permission: 'campaigns:campaign:read' }, schema: { tags, summary: '专项行动列表', querystring: CampaignListQuery, response: { 200: CampaignList } } },
+      async (req) => listCampaigns(db, callerOf(req).scope, req.query, clock.today()),
+    );
+    app.post(
+      '/api/campaigns',
+      { config: { permission: 'campaigns:campaign:write' }, schema: { tags, summary: '新建专项行动', body: CreateCampaignBody, response: { 201: Campaign } } },
+      async (req, reply) => {
+        const caller = callerOf(req);
+        const row = await db.transaction((tx) => createCampaign(tx, caller, actorOf(req), req.body));
+        return reply.code(201).send(await readCampaign(db, caller.scope, row.id, clock.today()));
+      },
+    );
+    app.get(
+      '/api/campaigns/:id',
+      { config: { permission: 'campaigns:campaign:read' }, schema: { tags, summary: '专项行动详情', params: IdParams, response: { 200: Campaign } } },
+      async (req) => readCampaign(db, callerOf(req).scope, req.params.id, clock.today()),
+    );
+    app.patch(
+      '/api/campaigns/:id',
+      {
+        config: { permission: 'campaigns:campaign:write' },
+        schema: { tags, summary: '修改专项行动', params: IdParams, body: UpdateCampaignBody, response: { 200: Campaign } },
+      },
+      async (req) => {
+        const scope = callerOf(req).scope;
+        await db.transaction((tx) => updateCampaign(tx, scope, actorOf(req), req.params.id, req.body));
+        return readCampaign(db, scope, req.params.id, clock.today());
+      },
+    );
+
+    // 实施方案等文件
+    app.get(
+      '/api/campaigns/:id/documents',
+      {
+        config: { permission: 'campaigns:campaign:read' },
+        schema: { tags, summary: '专项行动的文件（实施方案、通知等）', params: IdParams, response: { 200: z.array(CampaignDocument) } },
+      },
+      async (req) => listDocuments(db, callerOf(req).scope, req.params.id),
+    );
+    app.post(
+      '/api/campaigns/:id/documents',
+      {
+        config: { permission: 'campaigns:campaign:write' },
+        schema: {
+          tags,
+          summary: '上传专项行动文件（字段 file；字段 kind：plan 实施方案 / notice 通知 / other 其他）',
+          consumes: multipart,
+          params: IdParams,
+          response: { 201: CampaignDocument },
+        },
+      },
+      async (req, reply) => {
+        if (!req.isMultipart()) throw notMultipart();
+        const doc = await uploadDocument(db, config.dataDir, callerOf(req), actorOf(req), req.params.id, req.parts());
+        return reply.code(201).send(doc);
+      },
+    );
+    app.get(
+      '/api/campaigns/:id/documents/:docId/download',
+      {
+        config: { permission: 'campaigns:campaign:read' },
+        schema: { tags, summary: '下载专项行动文件', params: z.object({ id: Id, docId: Id }) },
+      },
+      async (req, reply) => sendFile(reply, config.dataDir, await documentFile(db, callerOf(req).scope, req.params.id, req.params.docId)),
+    );
+    app.post(
+      '/api/campaigns/uploads',
+      {
+        config: { permission: 'campaigns:report:submit' },
+        schema: { tags, summary: '上传佐证材料（字段 file），报送时引用', consumes: multipart, response: { 201: FileRef } },
+      },
+      async (req, reply) => {
+        if (!req.isMultipart()) throw notMultipart();
+        const ref = await uploadEvidence(db, config.dataDir, callerOf(req), actorOf(req), await req.file());
+        return reply.code(201).send(ref);
+      },
+    );
+
+    // 任务与重点任务清单
+    app.get(
+      '/api/tasks',
+      { config: { permission: 'campaigns:task:read' }, schema: { tags, summary: '任务列表（mine=true 为我的任务）', querystring: TaskListQuery, response: { 200: TaskList } } },
+      async (req) => listTasks(db, callerOf(req).scope, req.query, clock.today()),
+    );
+    app.get(
+      '/api/tasks/tree',
+      {
+        config: { permission: 'campaigns:task:read' },
+        schema: { tags, summary: '专项行动或年度重点任务清单的全部可见任务（平铺，含 parentId）', querystring: TaskTreeQuery, response: { 200: z.array(Task) } },
+      },
+      async (req) => taskTree(db, callerOf(req).scope, req.query, clock.today()),
+    );
+    app.get(
+      '/api/tasks/export.xlsx',
+      { config: { permission: 'campaigns:task:read' }, schema: { tags, summary: '导出任务清单（XLSX）', querystring: TaskListQuery } },
+      async (req, reply) => {
+        const buf = await exportTasks(db, callerOf(req).scope, req.query, clock.today());
+        return reply
+          .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+          .header('content-disposition', attachmentHeader(`任务清单-${clock.today()}.xlsx`))
+          .send(buf);
+      },
+    );
+    app.post(
+      '/api/tasks',
+      {
+        config: { permission: 'campaigns:task:write' },
+        schema: { tags, summary: '下达任务（campaignId 为空且指定年度时为重点任务清单任务）', body: CreateTaskBody, response: { 201: Task } },
+      },
+      async (req, reply) => {
+        const row = await db.transaction((tx) => createTask(tx, callerOf(req), actorOf(req), req.body));
+        return reply.code(201).send(await presentTask(db, row.id, clock.today()));
+      },
+    );
+    app.get(
+      '/api/tasks/:id',
+      { config: { permission: 'campaigns:task:read' }, schema: { tags, summary: '任务详情', params: IdParams, response: { 200: Task } } },
+      async (req) => {
+        await getVisibleTask(db, callerOf(req).scope, req.params.id);
+        return presentTask(db, req.params.id, clock.today());
+      },
+    );
+    app.patch(
+      '/api/tasks/:id',
+      { config: { permission: 'campaigns:task:write' }, schema: { tags, summary: '修改任务', params: IdParams, body: UpdateTaskBody, response: { 200: Task } } },
+      async (req) => {
+        await db.transaction((tx) => updateTask(tx, callerOf(req).scope, actorOf(req), req.params.id, req.body));
+        return presentTask(db, req.params.id, clock.today());
+      },
+    );
+    app.post(
+      '/api/tasks/:id/breakdown',
+      {
+        config: { permission: 'campaigns:task:breakdown' },
+        schema: { tags, summary: '分解任务到下级单位或个人（全部成功或全部不写）', params: IdParams, body: BreakdownBody, response: { 201: z.array(Task) } },
+      },
+      async (req, reply) => {
+        const today = clock.today();
+        const rows = await db.transaction((tx) => breakdownTask(tx, callerOf(req), actorOf(req), req.params.id, req.body.items, today));
+        return reply.code(201).send(await Promise.all(rows.map((r) => presentTask(db, r.id, today))));
+      },
+    );
+
+    // 进展报送与审核
+    app.post(
+      '/api/tasks/:id/reports',
+      {
+        config: { permission: 'campaigns:report:submit' },
+        schema: {
+          tags,
+          summary: '报送进展（同一 idempotencyKey 重复提交返回同一条报送）',
+          params: IdParams,
+          body: SubmitReportBody,
+          response: { 200: TaskReport, 201: TaskReport },
+        },
+      },
+      async (req, reply) => {
+        const today = clock.today();
+        const { id, created } = await db.transaction((tx) => submitReport(tx, callerOf(req), actorOf(req), req.params.id, req.body, today));
+        return reply.code(created ? 201 : 200).send(await presentReport(db, id));
+      },
+    );
+    app.get(
+      '/api/reports',
+      {
+        config: { permission: 'campaigns:task:read' },
+        schema: { tags, summary: '进展报送列表（toReview=true 为待本单位审核）', querystring: ReportListQuery, response: { 200: ReportList } },
+      },
+      async (req) => listReports(db, callerOf(req).scope, req.query),
+    );
+    app.get(
+      '/api/reports/:id',
+      { config: { permission: 'campaigns:task:read' }, schema: { tags, summary: '进展报送详情', params: IdParams, response: { 200: TaskReport } } },
+      async (req) => {
+        await getVisibleReport(db, callerOf(req).scope, req.params.id);
+        return presentReport(db, req.params.id);
+      },
+    );
+    app.post(
+      '/api/reports/:id/review',
+      {
+        config: { permission: 'campaigns:report:review' },
+        schema: { tags, summary: '审核进展报送（通过或退回）', params: IdParams, body: ReviewReportBody, response: { 200: TaskReport } },
+      },
+      async (req) => {
+        await db.transaction((tx) => reviewReport(tx, callerOf(req), actorOf(req), req.params.id, req.body));
+        return presentReport(db, req.params.id);
+      },
+    );
+    app.get(
+      '/api/reports/:id/files/:fileId',
+      {
+        config: { permission: 'campaigns:task:read' },
+        schema: { tags, summary: '下载报送的佐证材料', params: z.object({ id: Id, fileId: Id }) },
+      },
+      async (req, reply) => sendFile(reply, config.dataDir, await reportFile(db, callerOf(req).scope, req.params.id, req.params.fileId)),
+    );
+
+    // 会议：周例会、月调度会、部署会、总结会
+    app.get(
+      '/api/meetings',
+      { config: { permission: 'campaigns:meeting:read' }, schema: { tags, summary: '会议列表', querystring: MeetingListQuery, response: { 200: MeetingList } } },
+      async (req) => listMeetings(db, callerOf(req).scope, req.query),
+    );
+    app.post(
+      '/api/meetings',
+      { config: { permission: 'campaigns:meeting:write' }, schema: { tags, summary: '新建会议记录', body: MeetingBody, response: { 201: Meeting } } },
+      async (req, reply) => {
+        const row = await db.transaction((tx) => createMeeting(tx, callerOf(req), actorOf(req), req.body));
+        return reply.code(201).send(await presentMeeting(db, row.id));
+      },
+    );
+    app.get(
+      '/api/meetings/:id',
+      { config: { permission: 'campaigns:meeting:read' }, schema: { tags, summary: '会议详情', params: IdParams, response: { 200: Meeting } } },
+      async (req) => {
+        await getVisibleMeeting(db, callerOf(req).scope, req.params.id);
+        return presentMeeting(db, req.params.id);
+      },
+    );
+    app.patch(
+      '/api/meetings/:id',
+      {
+        config: { permission: 'campaigns:meeting:write' },
+        schema: { tags, summary: '修改会议记录（给出 decisions 时整体替换，已转任务的决定保留）', params: IdParams, body: UpdateMeetingBody, response: { 200: Meeting } },
+      },
+      async (req) => {
+        await db.transaction((tx) => updateMeeting(tx, callerOf(req).scope, actorOf(req), req.params.id, req.body));
+        return presentMeeting(db, req.params.id);
+      },
+    );
+    app.post(
+      '/api/meetings/:id/decisions/:decisionId/task',
+      {
+        config: { permission: 'campaigns:task:write' },
+        schema: {
+          tags,
+          summary: '会议决定一键转为任务',
+          params: z.object({ id: Id, decisionId: Id }),
+          body: DecisionToTaskBody,
+          response: { 201: Task },
+        },
+      },
+      async (req, reply) => {
+        const today = clock.today();
+        const task = await db.transaction((tx) =>
+          decisionToTask(tx, callerOf(req), actorOf(req), req.params.id, req.params.decisionId, req.body, today),
+        );
+        return reply.code(201).send(await presentTask(db, task.id, today));
+      },
+    );
+  },
 };
