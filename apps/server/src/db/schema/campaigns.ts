@@ -54,6 +54,8 @@ export const tasks = pgTable(
     year: integer('year').notNull(),
     parentId: uuid('parent_id'),
     depth: integer('depth').notNull().default(0),
+    /** order among siblings: the order in which a breakdown listed them */
+    sort: integer('sort').notNull().default(0),
     title: text('title').notNull(),
     description: text('description'),
     dimension: text('dimension'),
