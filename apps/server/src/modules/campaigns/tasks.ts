@@ -120,7 +120,7 @@ function taskConditions(scope: DataScope, f: TaskFilters, today: string): SQL {
 }
 
 const TASK_SORT = { deadline: tasks.deadline, title: tasks.title, progress: tasks.progress, startDate: tasks.startDate };
-const TASK_ORDER = [asc(tasks.deadline), asc(tasks.depth), asc(tasks.createdAt), asc(tasks.id)];
+const TASK_ORDER = [asc(tasks.deadline), asc(tasks.depth), asc(tasks.sort), asc(tasks.createdAt), asc(tasks.id)];
 
 export async function listTasks(db: DbLike, scope: DataScope, q: ListParams & TaskFilters, today: string) {
   const cond = taskConditions(scope, q, today);
@@ -144,7 +144,7 @@ export async function taskTree(db: DbLike, scope: DataScope, q: { campaignId?: s
   }
   const rows = await selectTasks(db)
     .where(and(...where))
-    .orderBy(asc(tasks.depth), asc(tasks.createdAt), asc(tasks.id));
+    .orderBy(asc(tasks.depth), asc(tasks.sort), asc(tasks.createdAt), asc(tasks.id));
   return presentTasks(db, rows, today);
 }
 
@@ -476,6 +476,7 @@ export async function breakdownTask(
     throw badRequest(`分解有误，未保存任何子任务：第 ${first.index + 1} 项${first.message}`, problems);
   }
 
+  const [{ siblings }] = await tx.select({ siblings: sql<number>`count(*)::int` }).from(tasks).where(eq(tasks.parentId, parent.id));
   const created: TaskRow[] = [];
   for (const [i, item] of items.entries()) {
     // A sub-task starts when it is handed down (or when its parent starts), never after its own deadline.
@@ -488,6 +489,7 @@ export async function breakdownTask(
         year: parent.year,
         parentId: parent.id,
         depth: parent.depth + 1,
+        sort: siblings + i,
         title: item.title,
         dimension: parent.dimension,
         leadUnitId: leads[i].id,
