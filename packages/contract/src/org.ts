@@ -52,11 +52,22 @@ export const UnitListQuery = listQuery(['name', 'sort', 'path'] as const, {
   includeDisabled: QueryBool.optional(),
 });
 export const UnitList = listResponse(Unit);
+export const UnitExportQuery = UnitListQuery.omit({ page: true, pageSize: true });
+
+/** The login of a person, as an administrator sees it: never the password hash. */
+export const Account = z.object({
+  userId: z.string(),
+  username: z.string(),
+  disabled: z.boolean(),
+  roles: z.array(z.object({ id: z.string(), code: z.string(), name: z.string(), scope: DataScopeKind })),
+});
+export type Account = z.infer<typeof Account>;
 
 export const Person = z.object({
   id: z.string(),
   unitId: z.string(),
   unitName: z.string(),
+  /** full name path of the unit: 市委宣传部/甲县委宣传部 */
   unitPath: z.string(),
   name: z.string(),
   gender: z.enum(['男', '女']).nullable(),
@@ -66,11 +77,12 @@ export const Person = z.object({
   partyMember: z.boolean(),
   disabled: z.boolean(),
   username: z.string().nullable(),
+  account: Account.nullable(),
   version: z.number().int(),
 });
 export type Person = z.infer<typeof Person>;
 
-const Phone = z
+export const Phone = z
   .string()
   .trim()
   .regex(/^1\d{10}$|^0\d{2,3}-?\d{7,8}$/, '手机号应为 11 位手机号或带区号的固定电话');
@@ -81,9 +93,10 @@ const PersonFields = {
   post: z.string().trim().max(100).nullable().optional(),
   birthDate: DateOnly.nullable().optional(),
   phone: Phone.nullable().optional(),
-  partyMember: z.boolean().default(false),
+  partyMember: z.boolean(),
 };
-export const CreatePersonBody = z.object(PersonFields);
+export const CreatePersonBody = z.object({ ...PersonFields, partyMember: PersonFields.partyMember.default(false) });
+// Built from the fields without defaults: a partial update must not reset what it does not mention.
 export const UpdatePersonBody = z
   .object({ version: z.number().int().min(1), disabled: z.boolean().optional() })
   .extend(z.object(PersonFields).partial().shape);
@@ -98,6 +111,8 @@ export const PersonListQuery = listQuery(['name', 'birthDate', 'unit'] as const,
   bornAfter: DateOnly.optional(),
 });
 export const PersonList = listResponse(Person);
+/** An export takes the list's filters and sort, without paging. */
+export const PersonExportQuery = PersonListQuery.omit({ page: true, pageSize: true });
 
 export const Role = z.object({
   id: z.string(),
@@ -108,6 +123,7 @@ export const Role = z.object({
   builtin: z.boolean(),
   version: z.number().int(),
 });
+export type Role = z.infer<typeof Role>;
 export const RoleBody = z.object({
   code: z.string().trim().regex(/^[a-z][a-z0-9_]{1,39}$/, '角色代码应为小写字母、数字或下划线'),
   name: z.string().trim().min(1, '请输入角色名称').max(50),
@@ -115,12 +131,22 @@ export const RoleBody = z.object({
   scope: DataScopeKind,
 });
 export const UpdateRoleBody = RoleBody.omit({ code: true }).partial().extend({ version: z.number().int().min(1) });
+export const RoleListQuery = listQuery(['name', 'code'] as const, { q: z.string().trim().max(50).optional() });
+export const RoleList = listResponse(Role);
 
+const Username = z.string().trim().regex(/^[A-Za-z0-9_.@-]{3,64}$/, '用户名为 3–64 位字母、数字或 _.@-');
+const RoleIds = z.array(Id).min(1, '至少选择一个角色').max(20);
 /** An account for a person: username, initial password, roles. */
 export const AccountBody = z.object({
-  username: z.string().trim().regex(/^[A-Za-z0-9_.@-]{3,64}$/, '用户名为 3–64 位字母、数字或 _.@-'),
+  username: Username,
   password: z.string().min(8, '密码至少 8 位').max(128),
-  roleIds: z.array(Id).min(1, '至少选择一个角色'),
+  roleIds: RoleIds,
+});
+/** Disabling an account or setting a new password ends its sessions. */
+export const UpdateAccountBody = z.object({
+  roleIds: RoleIds.optional(),
+  disabled: z.boolean().optional(),
+  password: z.string().min(8, '密码至少 8 位').max(128).optional(),
 });
 
 export const GROUP_TYPES = {
@@ -151,23 +177,40 @@ export const Group = z.object({
   members: z.array(GroupMember),
   version: z.number().int(),
 });
-export const GroupBody = z.object({
-  unitId: Id,
+export type Group = z.infer<typeof Group>;
+const GroupMembers = z.array(z.object({ personId: Id, role: GroupRole })).max(500);
+const GroupFields = {
   name: z.string().trim().min(1, '请输入小组名称').max(100),
   type: GroupType,
-  members: z.array(z.object({ personId: Id, role: GroupRole })).default([]),
+  members: GroupMembers,
+};
+export const GroupBody = z.object({ unitId: Id, ...GroupFields, members: GroupMembers.default([]) });
+// Without defaults: leaving out `members` keeps them, sending `members` replaces them all.
+export const UpdateGroupBody = z.object(GroupFields).partial().extend({ version: z.number().int().min(1) });
+export const GroupListQuery = listQuery(['name'] as const, {
+  q: z.string().trim().max(50).optional(),
+  unitId: Id.optional(),
+  type: GroupType.optional(),
 });
-export const UpdateGroupBody = GroupBody.omit({ unitId: true }).partial().extend({ version: z.number().int().min(1) });
-export const GroupListQuery = listQuery(['name'] as const, { unitId: Id.optional(), type: GroupType.optional() });
+export const GroupList = listResponse(Group);
 
 /** XLSX import: the preview lists every bad row; confirming writes the good ones in one transaction. */
+export const IMPORT_KINDS = ['units', 'persons'] as const;
+export const ImportKind = z.enum(IMPORT_KINDS);
+export type ImportKind = z.infer<typeof ImportKind>;
+/** The header row of each import sheet, in order; the template repeats it. */
+export const IMPORT_COLUMNS: Record<ImportKind, readonly string[]> = {
+  units: ['单位名称', '上级单位', '单位类型', '排序'],
+  persons: ['姓名', '单位', '职务', '性别', '出生日期', '手机号', '是否党员'],
+};
 export const ImportRowError = z.object({ line: z.number().int(), reason: z.string() });
 export const ImportPreview = z.object({
   id: z.string(),
-  kind: z.enum(['units', 'persons']),
+  kind: ImportKind,
   total: z.number().int(),
   valid: z.number().int(),
   errors: z.array(ImportRowError),
+  /** the first good rows as they will be written, for the user to check */
   sample: z.array(z.record(z.string(), z.unknown())),
 });
 export type ImportPreview = z.infer<typeof ImportPreview>;

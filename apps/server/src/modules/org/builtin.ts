@@ -15,6 +15,8 @@ export const BUILTIN_ROLES: { code: string; name: string; scope: DataScopeKind; 
     scope: 'subtree',
     permissions: [
       ...READ,
+      // 一级抓一级: a county keeps its own branches and people in order.
+      'org:unit:write',
       'org:person:write',
       'org:group:write',
       'campaigns:task:breakdown',
@@ -33,7 +35,8 @@ export const BUILTIN_ROLES: { code: string; name: string; scope: DataScopeKind; 
     code: 'staff',
     name: '干部职工',
     scope: 'self',
-    permissions: ['org:unit:read', 'campaigns:campaign:read', 'campaigns:task:read', 'campaigns:report:submit', 'campaigns:meeting:read'],
+    // org:person:read under a self scope shows a staff member their own record only.
+    permissions: ['org:unit:read', 'org:person:read', 'campaigns:campaign:read', 'campaigns:task:read', 'campaigns:report:submit', 'campaigns:meeting:read'],
   },
   {
     code: 'sys_admin',

@@ -1,14 +1,59 @@
-import { CreateUnitBody, IdParams, MoveUnitBody, QueryBool, Unit, UnitList, UnitListQuery, UpdateUnitBody } from '@luoshi/contract';
+import {
+  Account,
+  AccountBody,
+  CreatePersonBody,
+  CreateUnitBody,
+  Group,
+  GroupBody,
+  GroupList,
+  GroupListQuery,
+  IdParams,
+  ImportKind,
+  ImportPreview,
+  ImportResult,
+  MoveUnitBody,
+  Person,
+  PersonExportQuery,
+  PersonList,
+  PersonListQuery,
+  QueryBool,
+  Role,
+  RoleBody,
+  RoleList,
+  RoleListQuery,
+  Unit,
+  UnitExportQuery,
+  UnitList,
+  UnitListQuery,
+  UpdateAccountBody,
+  UpdateGroupBody,
+  UpdatePersonBody,
+  UpdateRoleBody,
+  UpdateUnitBody,
+} from '@luoshi/contract';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { shanghaiDate } from '../../platform/calendar.ts';
+import { badRequest } from '../../platform/errors.ts';
+import { attachmentHeader } from '../../platform/files.ts';
 import { actorOf, callerOf } from '../../platform/session.ts';
 import type { Module } from '../../platform/types.ts';
-import { createUnit, getUnitInScope, listUnits, moveUnit, presentUnit, unitTree, updateUnit } from './units.ts';
+import { createAccount, updateAccount } from './accounts.ts';
+import { createGroup, getGroupInScope, listGroups, presentGroup, updateGroup } from './groups.ts';
+import { assertMayImport, confirmImport, IMPORT_TEMPLATE_NAMES, importTemplate, previewImport, readUpload } from './imports.ts';
+import { createPerson, getPersonInScope, listPersons, personExportRows, presentPerson, updatePerson } from './persons.ts';
+import { createRole, listRoles, presentRole, updateRole } from './roles.ts';
+import { createUnit, getUnitInScope, listUnits, moveUnit, presentUnit, unitExportRows, unitTree, updateUnit } from './units.ts';
+import { sendXlsx, XLSX_MIME } from './xlsx.ts';
 
 const tags = ['org'];
+/** Exports and templates are files; the OpenAPI document says so instead of describing a JSON body. */
+const xlsxResponse = { 200: z.any().describe(`XLSX 文件（${XLSX_MIME}）`) };
 
 export const orgModule: Module = {
   name: 'org',
   register(app, { db }) {
+    // ---- units 单位 ----
     app.get(
       '/api/org/units',
       { config: { permission: 'org:unit:read' }, schema: { tags, summary: '单位列表', querystring: UnitListQuery, response: { 200: UnitList } } },
@@ -26,6 +71,14 @@ export const orgModule: Module = {
         },
       },
       async (req) => unitTree(db, callerOf(req).scope, req.query.includeDisabled),
+    );
+    app.get(
+      '/api/org/units/export.xlsx',
+      { config: { permission: 'org:unit:read' }, schema: { tags, summary: '导出单位列表（XLSX）', querystring: UnitExportQuery, response: xlsxResponse } },
+      async (req, reply) => {
+        const { columns, rows } = await unitExportRows(db, callerOf(req).scope, req.query);
+        return sendXlsx(reply, `单位列表-${shanghaiDate()}.xlsx`, '单位', columns, rows);
+      },
     );
     app.get(
       '/api/org/units/:id',
@@ -57,6 +110,167 @@ export const orgModule: Module = {
       },
       async (req) =>
         presentUnit(await db.transaction((tx) => moveUnit(tx, callerOf(req).scope, actorOf(req), req.params.id, req.body))),
+    );
+
+    // ---- people 人员 ----
+    app.get(
+      '/api/org/persons',
+      { config: { permission: 'org:person:read' }, schema: { tags, summary: '人员列表', querystring: PersonListQuery, response: { 200: PersonList } } },
+      async (req) => listPersons(db, callerOf(req).scope, req.query),
+    );
+    app.get(
+      '/api/org/persons/export.xlsx',
+      { config: { permission: 'org:person:read' }, schema: { tags, summary: '导出人员列表（XLSX）', querystring: PersonExportQuery, response: xlsxResponse } },
+      async (req, reply) => {
+        const { columns, rows } = await personExportRows(db, callerOf(req).scope, req.query);
+        return sendXlsx(reply, `人员列表-${shanghaiDate()}.xlsx`, '人员', columns, rows);
+      },
+    );
+    app.get(
+      '/api/org/persons/:id',
+      { config: { permission: 'org:person:read' }, schema: { tags, summary: '人员详情', params: IdParams, response: { 200: Person } } },
+      async (req) => presentPerson(db, await getPersonInScope(db, callerOf(req).scope, req.params.id)),
+    );
+    app.post(
+      '/api/org/persons',
+      { config: { permission: 'org:person:write' }, schema: { tags, summary: '新增人员', body: CreatePersonBody, response: { 201: Person } } },
+      async (req, reply) => {
+        const row = await db.transaction((tx) => createPerson(tx, callerOf(req).scope, actorOf(req), req.body));
+        return reply.code(201).send(await presentPerson(db, row));
+      },
+    );
+    app.patch(
+      '/api/org/persons/:id',
+      {
+        config: { permission: 'org:person:write' },
+        schema: { tags, summary: '修改人员（含调动单位、停用）', params: IdParams, body: UpdatePersonBody, response: { 200: Person } },
+      },
+      async (req) => {
+        const row = await db.transaction((tx) => updatePerson(tx, callerOf(req).scope, actorOf(req), req.params.id, req.body));
+        return presentPerson(db, row);
+      },
+    );
+
+    // ---- accounts 账号 ----
+    app.post(
+      '/api/org/persons/:id/account',
+      {
+        config: { permission: 'org:role:write' },
+        schema: { tags, summary: '为人员开通登录账号', params: IdParams, body: AccountBody, response: { 201: Account } },
+      },
+      async (req, reply) => {
+        const account = await db.transaction((tx) => createAccount(tx, callerOf(req), actorOf(req), req.params.id, req.body));
+        return reply.code(201).send(account);
+      },
+    );
+    app.patch(
+      '/api/org/persons/:id/account',
+      {
+        config: { permission: 'org:role:write' },
+        schema: { tags, summary: '修改账号（角色、停用、重置密码）', params: IdParams, body: UpdateAccountBody, response: { 200: Account } },
+      },
+      async (req) => db.transaction((tx) => updateAccount(tx, callerOf(req), actorOf(req), req.params.id, req.body)),
+    );
+
+    // ---- roles 角色 ----
+    app.get(
+      '/api/org/roles',
+      { config: { permission: 'org:role:read' }, schema: { tags, summary: '角色列表', querystring: RoleListQuery, response: { 200: RoleList } } },
+      async (req) => listRoles(db, req.query),
+    );
+    app.post(
+      '/api/org/roles',
+      { config: { permission: 'org:role:write' }, schema: { tags, summary: '新建角色', body: RoleBody, response: { 201: Role } } },
+      async (req, reply) => {
+        const row = await db.transaction((tx) => createRole(tx, callerOf(req), actorOf(req), req.body));
+        return reply.code(201).send(presentRole(row));
+      },
+    );
+    app.patch(
+      '/api/org/roles/:id',
+      {
+        config: { permission: 'org:role:write' },
+        schema: { tags, summary: '修改角色（内置角色不可修改）', params: IdParams, body: UpdateRoleBody, response: { 200: Role } },
+      },
+      async (req) => presentRole(await db.transaction((tx) => updateRole(tx, callerOf(req), actorOf(req), req.params.id, req.body))),
+    );
+
+    // ---- groups 领导小组 / 工作专班 / 学习小组 / 宣讲队 ----
+    app.get(
+      '/api/org/groups',
+      { config: { permission: 'org:group:read' }, schema: { tags, summary: '工作小组列表', querystring: GroupListQuery, response: { 200: GroupList } } },
+      async (req) => listGroups(db, callerOf(req).scope, req.query),
+    );
+    app.get(
+      '/api/org/groups/:id',
+      { config: { permission: 'org:group:read' }, schema: { tags, summary: '工作小组详情', params: IdParams, response: { 200: Group } } },
+      async (req) => presentGroup(db, await getGroupInScope(db, callerOf(req).scope, req.params.id)),
+    );
+    app.post(
+      '/api/org/groups',
+      { config: { permission: 'org:group:write' }, schema: { tags, summary: '新建工作小组', body: GroupBody, response: { 201: Group } } },
+      async (req, reply) => {
+        const row = await db.transaction((tx) => createGroup(tx, callerOf(req).scope, actorOf(req), req.body));
+        return reply.code(201).send(await presentGroup(db, row));
+      },
+    );
+    app.patch(
+      '/api/org/groups/:id',
+      {
+        config: { permission: 'org:group:write' },
+        schema: { tags, summary: '修改工作小组（给出 members 时整体替换成员）', params: IdParams, body: UpdateGroupBody, response: { 200: Group } },
+      },
+      async (req) => {
+        const row = await db.transaction((tx) => updateGroup(tx, callerOf(req).scope, actorOf(req), req.params.id, req.body));
+        return presentGroup(db, row);
+      },
+    );
+
+    // ---- XLSX import 导入 ----
+    const importUpload = (kind: ImportKind) => async (req: FastifyRequest) => {
+      if (!req.isMultipart()) throw badRequest('请以 multipart/form-data 上传 .xlsx 文件（字段名 file）');
+      const caller = callerOf(req);
+      return previewImport(db, caller, kind, await readUpload(await req.file()));
+    };
+    app.post(
+      '/api/org/imports/units',
+      {
+        config: { permission: 'org:unit:write' },
+        schema: { tags, summary: '导入单位：上传 XLSX 并预览（不写入）', consumes: ['multipart/form-data'], response: { 200: ImportPreview } },
+      },
+      importUpload('units'),
+    );
+    app.post(
+      '/api/org/imports/persons',
+      {
+        config: { permission: 'org:person:write' },
+        schema: { tags, summary: '导入人员：上传 XLSX 并预览（不写入）', consumes: ['multipart/form-data'], response: { 200: ImportPreview } },
+      },
+      importUpload('persons'),
+    );
+    app.post(
+      '/api/org/imports/:id/confirm',
+      {
+        // The batch decides which write permission applies (units or people); the handler checks it.
+        config: { permission: 'org:unit:read' },
+        schema: { tags, summary: '确认导入：在一个事务中写入预览中的全部正确行', params: IdParams, response: { 200: ImportResult } },
+      },
+      async (req) => db.transaction((tx) => confirmImport(tx, callerOf(req), actorOf(req), req.params.id)),
+    );
+    app.get(
+      '/api/org/imports/template/:kind',
+      {
+        config: { permission: 'org:unit:read' },
+        schema: { tags, summary: '下载导入模板（XLSX）', params: z.object({ kind: ImportKind }), response: xlsxResponse },
+      },
+      async (req, reply) => {
+        assertMayImport(callerOf(req), req.params.kind);
+        const content = await importTemplate(req.params.kind);
+        return reply
+          .header('content-type', XLSX_MIME)
+          .header('content-disposition', attachmentHeader(IMPORT_TEMPLATE_NAMES[req.params.kind]))
+          .send(content);
+      },
     );
   },
 };

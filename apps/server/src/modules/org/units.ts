@@ -1,11 +1,12 @@
-import { and, asc, eq, ilike, sql, type SQL } from 'drizzle-orm';
-import type { Unit } from '@luoshi/contract';
+import { and, asc, eq, ilike, inArray, sql, type SQL } from 'drizzle-orm';
+import { UNIT_TYPES, type Unit, type UnitType } from '@luoshi/contract';
 import type { DbLike } from '../../db/client.ts';
 import { units } from '../../db/schema/index.ts';
 import { audit, type Actor } from '../../platform/audit.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts';
 import { envelope, likeText, orderOf, pageOf, type ListParams } from '../../platform/list.ts';
-import { pathInScope, unitInScope, type DataScope } from '../../platform/scope.ts';
+import { unitInScope, type DataScope } from '../../platform/scope.ts';
+import type { XlsxColumn } from './xlsx.ts';
 
 type UnitRow = typeof units.$inferSelect;
 
@@ -31,23 +32,27 @@ export async function getUnitInScope(db: DbLike, scope: DataScope, id: string, l
   return row;
 }
 
-export async function listUnits(
-  db: DbLike,
-  scope: DataScope,
-  q: ListParams & { q?: string; parentId?: string; includeDisabled?: boolean },
-) {
+type UnitFilters = { q?: string; parentId?: string; includeDisabled?: boolean };
+const unitSortColumns = { name: units.name, sort: units.sort, path: units.path };
+const unitDefaultOrder = [asc(units.depth), asc(units.sort), asc(units.name)];
+
+function unitFilters(scope: DataScope, q: UnitFilters) {
   const where: SQL[] = [unitInScope(scope, units.id)];
   if (q.q) where.push(ilike(units.name, likeText(q.q)));
   if (q.parentId) where.push(eq(units.parentId, q.parentId));
   if (!q.includeDisabled) where.push(eq(units.disabled, false));
-  const cond = and(...where);
+  return and(...where);
+}
+
+export async function listUnits(db: DbLike, scope: DataScope, q: ListParams & UnitFilters) {
+  const cond = unitFilters(scope, q);
   const { limit, offset } = pageOf(q);
   const [rows, [{ total }]] = await Promise.all([
     db
       .select()
       .from(units)
       .where(cond)
-      .orderBy(...orderOf(q.sort, { name: units.name, sort: units.sort, path: units.path }, [asc(units.depth), asc(units.sort), asc(units.name)]))
+      .orderBy(...orderOf(q.sort, unitSortColumns, unitDefaultOrder))
       .limit(limit)
       .offset(offset),
     db.select({ total: sql<number>`count(*)::int` }).from(units).where(cond),
@@ -136,15 +141,50 @@ export async function moveUnit(tx: DbLike, scope: DataScope, actor: Actor, id: s
   return after;
 }
 
-/** Full name path of a unit for exports and pickers: "市委宣传部/城东区委宣传部/机关党支部". */
+/** Full name path of each unit for exports and pickers: "市委宣传部/城东区委宣传部/机关党支部". */
 export async function unitNamePaths(db: DbLike, ids: string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  if (!ids.length) return out;
-  const all = await db.select({ id: units.id, name: units.name, path: units.path }).from(units);
-  const names = new Map(all.map((u) => [u.id, u.name]));
-  for (const u of all) {
-    if (!ids.includes(u.id)) continue;
-    out.set(u.id, u.path.split('/').filter(Boolean).map((x) => names.get(x) ?? '').join('/'));
-  }
+  const wanted = [...new Set(ids)];
+  if (!wanted.length) return out;
+  const rows = await db.select({ id: units.id, path: units.path }).from(units).where(inArray(units.id, wanted));
+  const ancestorIds = [...new Set(rows.flatMap((u) => u.path.split('/').filter(Boolean)))];
+  const names = new Map(
+    (await db.select({ id: units.id, name: units.name }).from(units).where(inArray(units.id, ancestorIds))).map((u) => [u.id, u.name]),
+  );
+  for (const u of rows) out.set(u.id, namePathOf(u.path, names));
   return out;
+}
+
+export function namePathOf(idPath: string, names: Map<string, string>): string {
+  return idPath.split('/').filter(Boolean).map((x) => names.get(x) ?? '').join('/');
+}
+
+const UNIT_EXPORT_COLUMNS: XlsxColumn[] = [
+  { header: '单位名称', key: 'name', width: 28 },
+  { header: '上级单位', key: 'parent', width: 28 },
+  { header: '单位类型', key: 'type', width: 18 },
+  { header: '单位路径', key: 'path', width: 60 },
+  { header: '排序', key: 'sort', width: 8 },
+  { header: '状态', key: 'status', width: 8 },
+];
+
+/** The unit list as a spreadsheet: the list's filters and scope, every matching row. */
+export async function unitExportRows(db: DbLike, scope: DataScope, q: UnitFilters & { sort?: string }) {
+  const rows = await db
+    .select()
+    .from(units)
+    .where(unitFilters(scope, q))
+    .orderBy(...orderOf(q.sort, unitSortColumns, unitDefaultOrder));
+  const paths = await unitNamePaths(db, rows.flatMap((r) => (r.parentId ? [r.id, r.parentId] : [r.id])));
+  return {
+    columns: UNIT_EXPORT_COLUMNS,
+    rows: rows.map((r) => ({
+      name: r.name,
+      parent: r.parentId ? (paths.get(r.parentId) ?? '').split('/').pop() : '',
+      type: UNIT_TYPES[r.type as UnitType] ?? r.type,
+      path: paths.get(r.id) ?? r.name,
+      sort: r.sort,
+      status: r.disabled ? '停用' : '正常',
+    })),
+  };
 }

@@ -1,0 +1,237 @@
+import { and, asc, eq, gt, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
+import type { Account, Person } from '@luoshi/contract';
+import type { Db, DbLike } from '../../db/client.ts';
+import { persons, roles, units, userRoles, users } from '../../db/schema/index.ts';
+import { audit, type Actor } from '../../platform/audit.ts';
+import { badRequest, conflict, notFound } from '../../platform/errors.ts';
+import { envelope, likeText, orderOf, pageOf, type ListParams } from '../../platform/list.ts';
+import { ownedBy, unitInScope, type DataScope } from '../../platform/scope.ts';
+import { endSessionsOf } from '../../platform/session.ts';
+import { getUnitInScope, unitNamePaths } from './units.ts';
+import { excelDate, type XlsxColumn } from './xlsx.ts';
+
+export type PersonRow = typeof persons.$inferSelect;
+
+/** People the caller may see: those of the units in scope, and always the caller's own record. */
+export function personInScope(scope: DataScope): SQL {
+  return or(unitInScope(scope, persons.unitId), ownedBy(scope, persons.id))!;
+}
+
+/** The logins of these people, with their roles; keyed by person id. */
+export async function accountsOf(db: DbLike, personIds: string[]): Promise<Map<string, Account>> {
+  const out = new Map<string, Account>();
+  if (!personIds.length) return out;
+  const us = await db
+    .select({ id: users.id, personId: users.personId, username: users.username, disabled: users.disabled })
+    .from(users)
+    .where(inArray(users.personId, personIds));
+  if (!us.length) return out;
+  const rs = await db
+    .select({ userId: userRoles.userId, id: roles.id, code: roles.code, name: roles.name, scope: roles.scope })
+    .from(userRoles)
+    .innerJoin(roles, eq(roles.id, userRoles.roleId))
+    .where(inArray(userRoles.userId, us.map((u) => u.id)))
+    .orderBy(asc(roles.code));
+  for (const u of us) {
+    out.set(u.personId!, {
+      userId: u.id,
+      username: u.username,
+      disabled: u.disabled,
+      roles: rs.filter((r) => r.userId === u.id).map(({ userId: _u, ...r }) => r),
+    });
+  }
+  return out;
+}
+
+/** Maps rows to the contract, with unit names and logins; the password hash never leaves the users table. */
+export async function presentPersons(db: DbLike, rows: PersonRow[]): Promise<Person[]> {
+  const [paths, accounts] = await Promise.all([
+    unitNamePaths(db, rows.map((r) => r.unitId)),
+    accountsOf(db, rows.map((r) => r.id)),
+  ]);
+  return rows.map((r) => {
+    const unitPath = paths.get(r.unitId) ?? '';
+    const account = accounts.get(r.id) ?? null;
+    return {
+      id: r.id,
+      unitId: r.unitId,
+      unitName: unitPath.split('/').pop() ?? '',
+      unitPath,
+      name: r.name,
+      gender: r.gender === '男' || r.gender === '女' ? r.gender : null,
+      post: r.post,
+      birthDate: r.birthDate,
+      phone: r.phone,
+      partyMember: r.partyMember,
+      disabled: r.disabled,
+      username: account?.username ?? null,
+      account,
+      version: r.version,
+    };
+  });
+}
+
+export async function presentPerson(db: DbLike, row: PersonRow): Promise<Person> {
+  return (await presentPersons(db, [row]))[0];
+}
+
+/** A person the caller may see, or 404. */
+export async function getPersonInScope(db: DbLike, scope: DataScope, id: string, lock = false): Promise<PersonRow> {
+  const q = db.select().from(persons).where(and(eq(persons.id, id), personInScope(scope)));
+  const [row] = lock ? await q.for('update') : await q;
+  if (!row) throw notFound('人员');
+  return row;
+}
+
+export type PersonFilters = {
+  q?: string;
+  unitId?: string;
+  direct?: boolean;
+  partyMember?: boolean;
+  bornAfter?: string;
+  sort?: string;
+};
+
+function personFilters(scope: DataScope, q: PersonFilters): SQL {
+  const where: SQL[] = [personInScope(scope)];
+  if (q.q) where.push(ilike(persons.name, likeText(q.q)));
+  if (q.unitId) {
+    where.push(
+      q.direct
+        ? eq(persons.unitId, q.unitId)
+        : sql`${persons.unitId} in (select u.id from units u where u.path like (select p.path from units p where p.id = ${q.unitId}) || '%')`,
+    );
+  }
+  if (q.partyMember !== undefined) where.push(eq(persons.partyMember, q.partyMember));
+  if (q.bornAfter) where.push(gt(persons.birthDate, q.bornAfter));
+  return and(...where)!;
+}
+
+const personSortColumns = { name: persons.name, birthDate: persons.birthDate, unit: units.path };
+const personDefaultOrder = [asc(units.path), asc(persons.name), asc(persons.id)];
+
+export async function listPersons(db: DbLike, scope: DataScope, q: ListParams & PersonFilters) {
+  const cond = personFilters(scope, q);
+  const { limit, offset } = pageOf(q);
+  const [rows, [{ total }]] = await Promise.all([
+    db
+      .select({ person: persons })
+      .from(persons)
+      .innerJoin(units, eq(units.id, persons.unitId))
+      .where(cond)
+      .orderBy(...orderOf(q.sort, personSortColumns, personDefaultOrder))
+      .limit(limit)
+      .offset(offset),
+    db.select({ total: sql<number>`count(*)::int` }).from(persons).where(cond),
+  ]);
+  return envelope(await presentPersons(db, rows.map((r) => r.person)), total, q);
+}
+
+const PERSON_EXPORT_COLUMNS: XlsxColumn[] = [
+  { header: '姓名', key: 'name', width: 12 },
+  { header: '性别', key: 'gender', width: 6 },
+  { header: '单位', key: 'unit', width: 24 },
+  { header: '单位路径', key: 'unitPath', width: 48 },
+  { header: '职务', key: 'post', width: 18 },
+  { header: '出生日期', key: 'birthDate', width: 12, numFmt: 'yyyy-mm-dd' },
+  { header: '手机号', key: 'phone', width: 14 },
+  { header: '是否党员', key: 'partyMember', width: 9 },
+  { header: '账号', key: 'username', width: 14 },
+  { header: '状态', key: 'status', width: 8 },
+];
+
+export async function personExportRows(db: DbLike, scope: DataScope, q: PersonFilters) {
+  const rows = await db
+    .select({ person: persons })
+    .from(persons)
+    .innerJoin(units, eq(units.id, persons.unitId))
+    .where(personFilters(scope, q))
+    .orderBy(...orderOf(q.sort, personSortColumns, personDefaultOrder));
+  const people = await presentPersons(db, rows.map((r) => r.person));
+  return {
+    columns: PERSON_EXPORT_COLUMNS,
+    rows: people.map((p) => ({
+      name: p.name,
+      gender: p.gender ?? '',
+      unit: p.unitName,
+      unitPath: p.unitPath,
+      post: p.post ?? '',
+      birthDate: excelDate(p.birthDate),
+      phone: p.phone ?? '',
+      partyMember: p.partyMember ? '是' : '否',
+      username: p.username ?? '',
+      status: p.disabled ? '停用' : '正常',
+    })),
+  };
+}
+
+type PersonInput = {
+  unitId: string;
+  name: string;
+  gender?: '男' | '女' | null;
+  post?: string | null;
+  birthDate?: string | null;
+  phone?: string | null;
+  partyMember: boolean;
+};
+
+/** A unit people may be placed in: in scope (else 404) and not disabled. */
+async function placeableUnit(tx: DbLike, scope: DataScope, unitId: string) {
+  const unit = await getUnitInScope(tx, scope, unitId);
+  if (unit.disabled) throw badRequest(`单位「${unit.name}」已停用，不能在其下添加人员`, [{ field: 'body.unitId', message: '单位已停用' }]);
+  return unit;
+}
+
+export async function createPerson(tx: DbLike, scope: DataScope, actor: Actor, input: PersonInput) {
+  await placeableUnit(tx, scope, input.unitId);
+  const [row] = await tx
+    .insert(persons)
+    .values({
+      unitId: input.unitId,
+      name: input.name,
+      gender: input.gender ?? null,
+      post: input.post || null,
+      birthDate: input.birthDate ?? null,
+      phone: input.phone || null,
+      partyMember: input.partyMember,
+    })
+    .returning();
+  await audit(tx, actor, { entity: 'person', entityId: row.id, action: 'create', after: row });
+  return row;
+}
+
+export async function updatePerson(
+  tx: DbLike,
+  scope: DataScope,
+  actor: Actor,
+  id: string,
+  patch: Partial<PersonInput> & { version: number; disabled?: boolean },
+) {
+  const before = await getPersonInScope(tx, scope, id, true);
+  if (before.version !== patch.version) throw conflict();
+  // Moving someone to another unit needs that unit in scope too, or a county could hand its people to another.
+  if (patch.unitId && patch.unitId !== before.unitId) await placeableUnit(tx, scope, patch.unitId);
+  const { version: _v, ...fields } = patch;
+  if (fields.post === '') fields.post = null;
+  if (fields.phone === '') fields.phone = null;
+  const [after] = await tx
+    .update(persons)
+    .set({ ...fields, version: before.version + 1, updatedAt: new Date() })
+    .where(eq(persons.id, id))
+    .returning();
+  const [account] = await tx.select({ id: users.id, disabled: users.disabled }).from(users).where(eq(users.personId, id));
+  if (account && after.unitId !== before.unitId) {
+    // The login's data scope is anchored at the person's unit, so it follows the person.
+    await tx.update(users).set({ unitId: after.unitId, updatedAt: new Date() }).where(eq(users.id, account.id));
+    await audit(tx, actor, { entity: 'user', entityId: account.id, action: 'move', before: { unitId: before.unitId }, after: { unitId: after.unitId } });
+  }
+  if (account && patch.disabled === true && !account.disabled) {
+    // Someone who has left must not keep signing in.
+    await tx.update(users).set({ disabled: true, updatedAt: new Date() }).where(eq(users.id, account.id));
+    await endSessionsOf(tx as unknown as Db, [account.id]);
+    await audit(tx, actor, { entity: 'user', entityId: account.id, action: 'disable', before: { disabled: false }, after: { disabled: true, reason: '人员已停用' } });
+  }
+  const action = patch.disabled === true ? 'disable' : patch.disabled === false ? 'enable' : 'update';
+  await audit(tx, actor, { entity: 'person', entityId: id, action, before, after });
+  return after;
+}
