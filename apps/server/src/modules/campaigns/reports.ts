@@ -186,12 +186,12 @@ export async function submitReport(
   }
   if (task.status === 'done') throw badRequest('任务已完成，无需再报送');
   const periodKey = resolvePeriod(task, input.periodKey, today);
+  const fileIds = await ownUnattachedFiles(tx, caller, input.fileIds);
   const [pending] = await tx
     .select({ id: taskReports.id })
     .from(taskReports)
     .where(and(eq(taskReports.taskId, taskId), eq(taskReports.periodKey, periodKey), eq(taskReports.status, 'submitted')));
   if (pending) throw conflict('本期已有待审核的进展报送，请等待审核后再报');
-  const fileIds = await ownUnattachedFiles(tx, caller, input.fileIds);
 
   const [row] = await tx
     .insert(taskReports)
