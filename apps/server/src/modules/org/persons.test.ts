@@ -1,0 +1,162 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loginAdmin, loginAs, makeCity, makePerson, makeTestApp, makeUnit, type Agent, type TestCtx } from '../../test/harness.ts';
+import { auditRows, sheetOf } from './testing.ts';
+
+let ctx: TestCtx;
+let admin: Agent;
+let city: Awaited<ReturnType<typeof makeCity>>;
+beforeAll(async () => {
+  ctx = await makeTestApp();
+  admin = await loginAdmin(ctx);
+  city = await makeCity(ctx.db);
+});
+afterAll(() => ctx.close());
+
+describe('people 人员', () => {
+  it('adds a person, shows the unit and its path, edits and disables them, auditing each change', async () => {
+    const res = await admin.post('/api/org/persons', {
+      unitId: city.branchA.id,
+      name: '李晓梅',
+      gender: '女',
+      post: '组织委员',
+      birthDate: '1993-04-18',
+      phone: '13912345678',
+      partyMember: true,
+    });
+    expect(res.statusCode).toBe(201);
+    const p = res.json();
+    expect(p).toMatchObject({
+      name: '李晓梅',
+      unitName: '甲县机关党支部',
+      unitPath: `${city.city.name}/甲县委宣传部/甲县机关党支部`,
+      gender: '女',
+      post: '组织委员',
+      birthDate: '1993-04-18',
+      phone: '13912345678',
+      partyMember: true,
+      username: null,
+      account: null,
+      version: 1,
+    });
+
+    const edited = await admin.patch(`/api/org/persons/${p.id}`, { version: 1, post: '宣传委员' });
+    expect(edited.statusCode).toBe(200);
+    // Fields the edit does not mention stay as they were.
+    expect(edited.json()).toMatchObject({ post: '宣传委员', partyMember: true, phone: '13912345678', version: 2 });
+
+    const disabled = await admin.patch(`/api/org/persons/${p.id}`, { version: 2, disabled: true });
+    expect(disabled.json()).toMatchObject({ disabled: true, version: 3 });
+
+    const log = await auditRows(ctx.db, 'person', p.id);
+    expect(log.map((r) => r.action)).toEqual(['create', 'update', 'disable']);
+    expect(log[1]).toMatchObject({ username: 'admin', route: 'PATCH /api/org/persons/:id' });
+    expect(log[1].before).toMatchObject({ post: '组织委员' });
+    expect(log[1].after).toMatchObject({ post: '宣传委员' });
+  });
+
+  it('answers a stale version with 409', async () => {
+    const person = await makePerson(ctx.db, city.countyA);
+    expect((await admin.patch(`/api/org/persons/${person.id}`, { version: 1, post: '科长' })).statusCode).toBe(200);
+    const stale = await admin.patch(`/api/org/persons/${person.id}`, { version: 1, post: '副科长' });
+    expect(stale.statusCode).toBe(409);
+    expect((await admin.get(`/api/org/persons/${person.id}`)).json().post).toBe('科长');
+  });
+
+  it('names each invalid field', async () => {
+    const res = await admin.post('/api/org/persons', { unitId: city.countyA.id, name: ' ', birthDate: '1990/1/1', phone: '12345', gender: '未知' });
+    expect(res.statusCode).toBe(400);
+    const details = res.json().error.details as { field: string; message: string }[];
+    expect(details.map((d) => d.field)).toEqual(expect.arrayContaining(['body.name', 'body.birthDate', 'body.phone', 'body.gender']));
+    expect(details.find((d) => d.field === 'body.phone')?.message).toBe('手机号应为 11 位手机号或带区号的固定电话');
+    expect(details.find((d) => d.field === 'body.birthDate')?.message).toBe('日期格式应为 YYYY-MM-DD');
+  });
+
+  it('refuses to add people to a disabled unit', async () => {
+    const closed = await makeUnit(ctx.db, { parent: city.countyA, name: '已撤销的科室' });
+    await admin.patch(`/api/org/units/${closed.id}`, { version: 1, disabled: true });
+    const res = await admin.post('/api/org/persons', { unitId: closed.id, name: '赵六' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.message).toContain('已停用');
+  });
+
+  it('filters by unit and below, the unit alone, party membership and age', async () => {
+    const unit = await makeUnit(ctx.db, { parent: city.countyB, name: '乙县筛选科' });
+    const sub = await makeUnit(ctx.db, { parent: unit, name: '乙县筛选股' });
+    await makePerson(ctx.db, unit, { name: '年轻党员', partyMember: true, birthDate: '1998-01-01' });
+    await makePerson(ctx.db, unit, { name: '年长群众', partyMember: false, birthDate: '1970-01-01' });
+    await makePerson(ctx.db, sub, { name: '下级干部', partyMember: true, birthDate: '1995-06-01' });
+    const names = async (qs: string) => (await admin.get(`/api/org/persons?${qs}`)).json().data.map((p: { name: string }) => p.name).sort();
+    expect(await names(`unitId=${unit.id}`)).toEqual(['下级干部', '年轻党员', '年长群众']);
+    expect(await names(`unitId=${unit.id}&direct=true`)).toEqual(['年轻党员', '年长群众']);
+    expect(await names(`unitId=${unit.id}&partyMember=true`)).toEqual(['下级干部', '年轻党员']);
+    expect(await names(`unitId=${unit.id}&bornAfter=1991-01-01`)).toEqual(['下级干部', '年轻党员']);
+    expect(await names(`unitId=${unit.id}&q=${encodeURIComponent('年长')}`)).toEqual(['年长群众']);
+    const sorted = (await admin.get(`/api/org/persons?unitId=${unit.id}&sort=-birthDate`)).json();
+    expect(sorted.total).toBe(3);
+    expect(sorted.data.map((p: { name: string }) => p.name)).toEqual(['年轻党员', '下级干部', '年长群众']);
+  });
+
+  it('moves a person to another unit, and their login follows', async () => {
+    const liaison = await loginAs(ctx, 'liaison', city.countyA);
+    const before = (await admin.get(`/api/org/persons/${liaison.person.id}`)).json();
+    const res = await admin.patch(`/api/org/persons/${liaison.person.id}`, { version: before.version, unitId: city.branchA.id });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ unitId: city.branchA.id, unitName: '甲县机关党支部' });
+    // The liaison's scope is now the branch: the county itself is out of reach.
+    expect((await liaison.agent.get(`/api/org/units/${city.countyA.id}`)).statusCode).toBe(404);
+    expect((await liaison.agent.get(`/api/org/units/${city.branchA.id}`)).statusCode).toBe(200);
+  });
+});
+
+describe('person export 导出人员', () => {
+  it('exports the people in scope with Chinese headers and every column', async () => {
+    const unit = await makeUnit(ctx.db, { parent: city.countyA, name: '甲县导出科' });
+    await makePerson(ctx.db, unit, { name: '王建国', gender: '男', post: '科长', birthDate: '1980-02-29', phone: '13700001111', partyMember: true });
+    await makePerson(ctx.db, city.countyB, { name: '乙县某人' });
+    const liaison = (await loginAs(ctx, 'liaison', city.countyA)).agent;
+    const res = await liaison.get('/api/org/persons/export.xlsx');
+    expect(res.statusCode).toBe(200);
+    expect(String(res.headers['content-disposition'])).toContain(encodeURIComponent('人员列表'));
+    const rows = await sheetOf(res);
+    expect(rows[0]).toEqual(['姓名', '性别', '单位', '单位路径', '职务', '出生日期', '手机号', '是否党员', '账号', '状态']);
+    expect(rows.find((r) => r[0] === '王建国')).toEqual([
+      '王建国', '男', '甲县导出科', `${city.city.name}/甲县委宣传部/甲县导出科`, '科长', '1980-02-29', '13700001111', '是', '', '正常',
+    ]);
+    const text = rows.flat().join();
+    expect(text).not.toContain('乙县');
+  });
+
+  it('applies the list filters to the export', async () => {
+    const res = await admin.get(`/api/org/persons/export.xlsx?unitId=${city.countyA.id}&q=${encodeURIComponent('王建国')}`);
+    const rows = await sheetOf(res);
+    expect(rows.slice(1).map((r) => r[0])).toEqual(['王建国']);
+  });
+});
+
+describe('who sees whom', () => {
+  it('shows a staff member only their own record, in lists, reads and exports', async () => {
+    const staff = await loginAs(ctx, 'staff', city.countyA);
+    const colleague = await makePerson(ctx.db, city.countyA, { name: '同事甲' });
+    const list = (await staff.agent.get('/api/org/persons')).json();
+    expect(list.total).toBe(1);
+    expect(list.data[0]).toMatchObject({ id: staff.person.id, username: staff.username });
+    expect((await staff.agent.get(`/api/org/persons/${staff.person.id}`)).statusCode).toBe(200);
+    expect((await staff.agent.get(`/api/org/persons/${colleague.id}`)).statusCode).toBe(404);
+    const rows = await sheetOf(await staff.agent.get('/api/org/persons/export.xlsx'));
+    expect(rows.slice(1).map((r) => r[0])).toEqual([staff.person.name]);
+  });
+
+  it('refuses a staff member who tries to add a person with 403', async () => {
+    const staff = await loginAs(ctx, 'staff', city.countyA);
+    const res = await staff.agent.post('/api/org/persons', { unitId: city.countyA.id, name: '冒名' });
+    expect(res.statusCode).toBe(403);
+    expect(res.json().error.message).toBe('没有执行此操作的权限');
+  });
+
+  it('never shows the password hash', async () => {
+    const liaison = await loginAs(ctx, 'liaison', city.countyA);
+    const body = (await admin.get(`/api/org/persons/${liaison.person.id}`)).body;
+    expect(body).toContain(liaison.username);
+    expect(body).not.toMatch(/scrypt|passwordHash|password/i);
+  });
+});
