@@ -1,6 +1,6 @@
 import { eq, or, sql, type SQL } from 'drizzle-orm';
 import type { DbLike } from '../../db/client.ts';
-import { campaigns, meetings, persons, taskCoUnits, taskReports, tasks, units } from '../../db/schema/index.ts';
+import { campaigns, meetingAttendees, meetings, persons, taskCoUnits, taskReports, tasks, units } from '../../db/schema/index.ts';
 import { badRequest, notFound } from '../../platform/errors.ts';
 import { ownedBy, pathInScope, unitInScope, type DataScope } from '../../platform/scope.ts';
 
@@ -32,8 +32,14 @@ export function reportVisible(scope: DataScope): SQL {
   return sql`exists (select 1 from ${tasks} where ${tasks.id} = ${taskReports.taskId} and (${taskVisible(scope)} or ${unitInScope(scope, tasks.assignedByUnitId)}))`;
 }
 
+/** A meeting: its unit is in scope, or the caller attended it (so a staff member finds the meetings they sat in). */
 export function meetingVisible(scope: DataScope): SQL {
-  return unitInScope(scope, meetings.unitId);
+  return or(
+    unitInScope(scope, meetings.unitId),
+    scope.personId
+      ? sql`exists (select 1 from ${meetingAttendees} where ${meetingAttendees.meetingId} = ${meetings.id} and ${meetingAttendees.personId} = ${scope.personId})`
+      : sql`false`,
+  )!;
 }
 
 export type UnitRow = typeof units.$inferSelect;

@@ -94,13 +94,13 @@ describe('campaign, task, breakdown, report, review', () => {
   it('makes one report of a double click with the same idempotency key', async () => {
     const c = await newCampaign(admin, city.city.id);
     const t = await newTask(admin, { campaignId: c.id, leadUnitId: city.countyA.id });
-    const body = { content: '双击提交', percent: 30, idempotencyKey: idem() };
-    const [a, b] = await Promise.all([
-      liaisonA.agent.post(`/api/tasks/${t.id}/reports`, body),
-      liaisonA.agent.post(`/api/tasks/${t.id}/reports`, body),
-    ]);
-    expect([a.statusCode, b.statusCode].sort()).toEqual([200, 201]);
-    expect(a.json().id).toBe(b.json().id);
+    const file = await ok(liaisonA.agent.upload('/api/campaigns/uploads', [{ name: '佐证.pdf', content: PDF }]), 201);
+    const body = { content: '双击提交', percent: 30, fileIds: [file.id], idempotencyKey: idem() };
+    const clicks = await Promise.all([1, 2, 3, 4].map(() => liaisonA.agent.post(`/api/tasks/${t.id}/reports`, body)));
+    expect(clicks.map((c) => c.statusCode).sort()).toEqual([200, 200, 200, 201]);
+    const [a] = clicks;
+    expect(new Set(clicks.map((c) => c.json().id)).size).toBe(1);
+    expect(a.json().files.map((f: { id: string }) => f.id)).toEqual([file.id]);
     const again = await liaisonA.agent.post(`/api/tasks/${t.id}/reports`, body);
     expect(again.statusCode).toBe(200);
     expect(again.json().id).toBe(a.json().id);

@@ -75,4 +75,18 @@ describe('meetings 周例会 / 月调度会 / 部署会', () => {
     expect(res.statusCode).toBe(400);
     expect(res.json().error.details[0].field).toBe('body.attendeeIds');
   });
+
+  it('shows a staff member the meetings they attended, read-only', async () => {
+    const staff = await loginAs(ctx, 'staff', city.branchA);
+    const m = await ok(admin.post('/api/meetings', { type: 'summary', title: '年度总结会', heldAt: '2026-12-20T09:00:00+08:00', attendeeIds: [staff.person.id] }), 201);
+    await ok(admin.post('/api/meetings', { type: 'summary', title: '未参加的会', heldAt: '2026-12-21T09:00:00+08:00' }), 201);
+    const list = await ok(staff.agent.get('/api/meetings'));
+    expect(list.data.map((x: { id: string }) => x.id)).toEqual([m.id]);
+    expect((await ok(staff.agent.get(`/api/meetings/${m.id}`))).title).toBe('年度总结会');
+    const liaison = await loginAs(ctx, 'liaison', city.countyA);
+    await ok(admin.patch(`/api/meetings/${m.id}`, { version: 1, attendeeIds: [staff.person.id, liaison.person.id] }));
+    // The county liaison attended the city's meeting: it may read it, not change it.
+    expect((await liaison.agent.get(`/api/meetings/${m.id}`)).statusCode).toBe(200);
+    expect((await liaison.agent.patch(`/api/meetings/${m.id}`, { version: 2, title: '改名' })).statusCode).toBe(403);
+  });
 });

@@ -5,7 +5,7 @@ import type { DbLike } from '../../db/client.ts';
 import { meetingAttendees, meetingDecisions, meetings, persons, units } from '../../db/schema/index.ts';
 import { audit, type Actor } from '../../platform/audit.ts';
 import { shanghaiDate } from '../../platform/calendar.ts';
-import { badRequest, conflict, notFound } from '../../platform/errors.ts';
+import { badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts';
 import { envelope, orderOf, pageOf, type ListParams } from '../../platform/list.ts';
 import { unitInScope, type DataScope } from '../../platform/scope.ts';
 import type { Caller } from '../../platform/session.ts';
@@ -72,11 +72,22 @@ export async function listMeetings(db: DbLike, scope: DataScope, q: ListParams &
   return envelope(await presentMeetings(db, rows), total, q);
 }
 
-export async function getVisibleMeeting(db: DbLike, scope: DataScope, id: string, lock = false): Promise<MeetingRow> {
-  const q = db.select().from(meetings).where(and(eq(meetings.id, id), meetingVisible(scope)));
-  const [row] = lock ? await q.for('update') : await q;
+export async function getVisibleMeeting(db: DbLike, scope: DataScope, id: string): Promise<MeetingRow> {
+  const [row] = await db.select().from(meetings).where(and(eq(meetings.id, id), meetingVisible(scope)));
   if (!row) throw notFound('会议');
   return row;
+}
+
+/** A meeting the caller may change or act on: its unit is in scope. An attendee who only sees it gets 403. */
+async function getMeetingForChange(db: DbLike, scope: DataScope, id: string): Promise<MeetingRow> {
+  const [row] = await db
+    .select()
+    .from(meetings)
+    .where(and(eq(meetings.id, id), unitInScope(scope, meetings.unitId)))
+    .for('update');
+  if (row) return row;
+  await getVisibleMeeting(db, scope, id);
+  throw forbidden('只有召开会议的单位可以修改该会议');
 }
 
 /** Attendees must be people the caller can see (in units of its scope). */
@@ -139,7 +150,7 @@ export async function createMeeting(tx: DbLike, caller: Caller, actor: Actor, in
  * task points back at it.
  */
 export async function updateMeeting(tx: DbLike, scope: DataScope, actor: Actor, id: string, input: MeetingInput & { version: number }) {
-  const before = await getVisibleMeeting(tx, scope, id, true);
+  const before = await getMeetingForChange(tx, scope, id);
   if (before.version !== input.version) throw conflict();
   const { version: _v, attendeeIds, decisions, unitId, heldAt, ...fields } = input;
   if (unitId && unitId !== before.unitId) await unitForAssignment(tx, scope, unitId, '单位');
@@ -201,7 +212,7 @@ export async function decisionToTask(
   input: { leadUnitId: string; deadline: string; campaignId?: string | null; responsiblePersonId?: string | null; reportCycle: ReportCycle },
   today: string,
 ): Promise<TaskRow> {
-  const meeting = await getVisibleMeeting(tx, caller.scope, meetingId);
+  const meeting = await getMeetingForChange(tx, caller.scope, meetingId);
   const [decision] = await tx
     .select()
     .from(meetingDecisions)

@@ -6,7 +6,7 @@ import type { DbLike } from '../../db/client.ts';
 import { campaignDocuments, files, persons, taskReportFiles, taskReports, tasks, users } from '../../db/schema/index.ts';
 import { audit, type Actor } from '../../platform/audit.ts';
 import { cyclePeriods, ONCE_PERIOD, periodOf, type ReportCycle } from '../../platform/calendar.ts';
-import { badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts';
+import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts';
 import { filePath, storeUpload } from '../../platform/files.ts';
 import { envelope, orderOf, pageOf, type ListParams } from '../../platform/list.ts';
 import { unitInScope, type DataScope } from '../../platform/scope.ts';
@@ -178,6 +178,27 @@ export async function submitReport(
   };
   const earlier = await replay();
   if (earlier) return earlier;
+  try {
+    return await writeReport(tx, caller, actor, task, input, today, replay);
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    // A twin request may have committed between our first look and now: it wins, and we answer with its report.
+    const twin = await replay();
+    if (twin) return twin;
+    throw err;
+  }
+}
+
+async function writeReport(
+  tx: DbLike,
+  caller: Caller,
+  actor: Actor,
+  task: TaskRow,
+  input: { periodKey?: string; content: string; percent: number; fileIds: string[]; idempotencyKey: string },
+  today: string,
+  replay: () => Promise<{ id: string; created: boolean } | null>,
+): Promise<{ id: string; created: boolean }> {
+  const taskId = task.id;
 
   const isResponsible = !!caller.personId && task.responsiblePersonId === caller.personId;
   if (!isResponsible) {
