@@ -1,0 +1,121 @@
+import {
+  ApartmentOutlined,
+  AuditOutlined,
+  CalendarOutlined,
+  DashboardOutlined,
+  DownOutlined,
+  FlagOutlined,
+  GlobalOutlined,
+  KeyOutlined,
+  LogoutOutlined,
+  OrderedListOutlined,
+  UserOutlined,
+  ScheduleOutlined,
+} from '@ant-design/icons';
+import { Button, Dropdown, Layout, Menu, Space, Spin } from 'antd';
+import type { MenuProps } from 'antd';
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
+import { logout, useMe } from '../api/auth';
+import { LANGUAGES, setLanguage, type LanguageCode } from '../i18n';
+import { ChangePasswordModal } from './ChangePasswordModal';
+
+type NavItem = { key: string; icon: React.ReactNode; label: string; perms?: string[] };
+
+export function AppLayout() {
+  const { t, i18n } = useTranslation();
+  const { data: me, isLoading } = useMe();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const qc = useQueryClient();
+  const [collapsed, setCollapsed] = useState(false);
+  const [pwdOpen, setPwdOpen] = useState(false);
+
+  if (isLoading) {
+    return (
+      <div style={{ height: '100%', display: 'flex', alignItems: 'center', justifyContent: 'center' }}>
+        <Spin size="large" />
+      </div>
+    );
+  }
+  if (!me) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+
+  const nav: NavItem[] = [
+    { key: '/', icon: <DashboardOutlined />, label: t('nav.home') },
+    { key: '/my-tasks', icon: <ScheduleOutlined />, label: t('nav.myTasks'), perms: ['campaigns:task:read'] },
+    { key: '/campaigns', icon: <FlagOutlined />, label: t('nav.campaigns'), perms: ['campaigns:campaign:read'] },
+    { key: '/key-tasks', icon: <OrderedListOutlined />, label: t('nav.keyTasks'), perms: ['campaigns:task:read'] },
+    { key: '/reviews', icon: <AuditOutlined />, label: t('nav.reviews'), perms: ['campaigns:report:review'] },
+    { key: '/meetings', icon: <CalendarOutlined />, label: t('nav.meetings'), perms: ['campaigns:meeting:read'] },
+    { key: '/org', icon: <ApartmentOutlined />, label: t('nav.org'), perms: ['org:unit:read'] },
+  ];
+  const visible = nav.filter((n) => !n.perms || n.perms.some((p) => me.permissions.includes(p)));
+  const selected =
+    visible
+      .filter((n) => (n.key === '/' ? location.pathname === '/' : location.pathname.startsWith(n.key)))
+      .sort((a, b) => b.key.length - a.key.length)[0]?.key ?? '/';
+
+  const doLogout = async () => {
+    try {
+      await logout();
+    } finally {
+      qc.clear();
+      qc.setQueryData(['me'], null);
+      navigate('/login', { replace: true });
+    }
+  };
+
+  const userMenu: MenuProps['items'] = [
+    { key: 'password', icon: <KeyOutlined />, label: t('layout.changePassword'), onClick: () => setPwdOpen(true) },
+    { type: 'divider' },
+    { key: 'logout', icon: <LogoutOutlined />, label: t('layout.logout'), onClick: () => void doLogout() },
+  ];
+  const langMenu: MenuProps = {
+    items: LANGUAGES.map((l) => ({ key: l.code, label: l.label })),
+    selectable: true,
+    selectedKeys: [i18n.language],
+    onClick: ({ key }) => setLanguage(key as LanguageCode),
+  };
+
+  return (
+    <Layout style={{ minHeight: '100%' }}>
+      <Layout.Sider collapsible collapsed={collapsed} onCollapse={setCollapsed} width={208} theme="dark">
+        <div className="app-logo">
+          <span className="mark">落</span>
+          {!collapsed && <span>{t('app.name')}</span>}
+        </div>
+        <Menu
+          theme="dark"
+          mode="inline"
+          selectedKeys={[selected]}
+          items={visible.map((n) => ({ key: n.key, icon: n.icon, label: n.label }))}
+          onClick={({ key }) => navigate(key)}
+        />
+      </Layout.Sider>
+      <Layout>
+        <Layout.Header className="app-header">
+          <span style={{ color: '#555' }}>{t('app.subtitle')}</span>
+          <Space size="middle">
+            <Dropdown menu={langMenu}>
+              <Button type="text" icon={<GlobalOutlined />} aria-label={t('layout.language')}>
+                {LANGUAGES.find((l) => l.code === i18n.language)?.label ?? '简体中文'}
+              </Button>
+            </Dropdown>
+            <Dropdown menu={{ items: userMenu }}>
+              <Button type="text" icon={<UserOutlined />}>
+                {me.person?.name ?? me.user.username}
+                {me.unit ? `（${me.unit.name}）` : ''} <DownOutlined />
+              </Button>
+            </Dropdown>
+          </Space>
+        </Layout.Header>
+        <Layout.Content style={{ padding: 20 }}>
+          <Outlet />
+        </Layout.Content>
+      </Layout>
+      <ChangePasswordModal open={pwdOpen} onClose={() => setPwdOpen(false)} />
+    </Layout>
+  );
+}

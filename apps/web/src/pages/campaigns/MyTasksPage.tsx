@@ -1,0 +1,125 @@
+import { Button, Card, Input, Segmented, Select, Space, Table, Typography } from 'antd';
+import { TASK_STATUSES } from '@luoshi/contract';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useCan, useMe } from '../../api/auth';
+import type { Task } from '../../api/types';
+import { usePagedList } from '../../components/usePagedList';
+import { ReportModal } from './ReportModal';
+import { TaskDrawer } from './TaskDrawer';
+import { cycleLabel, DeadlineCell, ProgressCell, TaskFlags } from './TaskTreeTable';
+
+/** 我的任务: the tasks a person answers for, and those of their unit. */
+export function MyTasksPage() {
+  const { t } = useTranslation();
+  const { data: me } = useMe();
+  const canReport = useCan('campaigns:report:submit');
+  const [scope, setScope] = useState<'mine' | 'unit'>(me?.person ? 'mine' : 'unit');
+  const [status, setStatus] = useState<string | undefined>('in_progress');
+  const [q, setQ] = useState('');
+  const [overdue, setOverdue] = useState(false);
+  const [reporting, setReporting] = useState<Task | null>(null);
+  const [viewing, setViewing] = useState<string | null>(null);
+  const filters =
+    scope === 'mine'
+      ? { mine: 'true', status, q, overdue: overdue ? 'true' : undefined, sort: 'deadline' }
+      : { leadUnitId: me?.unit?.id, status, q, overdue: overdue ? 'true' : undefined, sort: 'deadline' };
+  const { query, rows, pagination, resetPage } = usePagedList<Task>(['tasks', 'my'], '/api/tasks', filters, {
+    enabled: scope === 'mine' || !!me?.unit,
+  });
+  return (
+    <Card>
+      <h2 className="page-title">{t('myTasks.title')}</h2>
+      <div className="toolbar">
+        <Space wrap>
+          <Segmented
+            value={scope}
+            onChange={(v) => {
+              setScope(v as 'mine' | 'unit');
+              resetPage();
+            }}
+            options={[
+              { value: 'mine', label: t('myTasks.mine') },
+              { value: 'unit', label: t('myTasks.unit', { unit: me?.unit?.name ?? '' }), disabled: !me?.unit },
+            ]}
+          />
+          <Select
+            allowClear
+            value={status}
+            placeholder={t('task.status')}
+            style={{ width: 120 }}
+            onChange={(v) => {
+              setStatus(v);
+              resetPage();
+            }}
+            options={Object.entries(TASK_STATUSES).map(([value, label]) => ({ value, label }))}
+          />
+          <Segmented
+            value={overdue ? 'overdue' : 'all'}
+            onChange={(v) => {
+              setOverdue(v === 'overdue');
+              resetPage();
+            }}
+            options={[
+              { value: 'all', label: t('myTasks.all') },
+              { value: 'overdue', label: t('myTasks.overdueOnly') },
+            ]}
+          />
+          <Input.Search
+            allowClear
+            placeholder={t('myTasks.search')}
+            style={{ width: 220 }}
+            onSearch={(v) => {
+              setQ(v.trim());
+              resetPage();
+            }}
+          />
+        </Space>
+      </div>
+      <Table<Task>
+        rowKey="id"
+        loading={query.isFetching}
+        dataSource={rows}
+        pagination={pagination}
+        scroll={{ x: 1000 }}
+        locale={{ emptyText: query.error ? (query.error as Error).message : t('myTasks.empty') }}
+        columns={[
+          {
+            title: t('task.title'),
+            dataIndex: 'title',
+            render: (_, r) => (
+              <Space size={4} wrap>
+                <Typography.Link onClick={() => setViewing(r.id)}>{r.title}</Typography.Link>
+                <TaskFlags task={r} />
+              </Space>
+            ),
+          },
+          { title: t('task.campaign'), dataIndex: 'campaignName', width: 160, render: (v: string | null, r) => v ?? `${t('task.keyList')}（${r.year}）` },
+          { title: t('task.leadUnit'), dataIndex: 'leadUnitName', width: 140 },
+          { title: t('task.responsible'), dataIndex: 'responsiblePersonName', width: 90, render: (v: string | null) => v ?? '—' },
+          { title: t('task.deadline'), dataIndex: 'deadline', width: 120, render: (_, r) => <DeadlineCell task={r} /> },
+          { title: t('task.cycle'), dataIndex: 'reportCycle', width: 80, render: cycleLabel },
+          { title: t('task.progress'), dataIndex: 'progress', width: 150, render: (_, r) => <ProgressCell task={r} /> },
+          {
+            title: t('common.actions'),
+            width: 130,
+            render: (_, r) => (
+              <Space size={0}>
+                {canReport && r.status !== 'done' && (
+                  <Button type="link" size="small" onClick={() => setReporting(r)}>
+                    {t('task.report')}
+                  </Button>
+                )}
+                <Button type="link" size="small" onClick={() => setViewing(r.id)}>
+                  {t('common.detail')}
+                </Button>
+              </Space>
+            ),
+          },
+        ]}
+      />
+      {reporting && <ReportModal task={reporting} onClose={() => setReporting(null)} />}
+      <TaskDrawer taskId={viewing} onClose={() => setViewing(null)} />
+    </Card>
+  );
+}

@@ -1,0 +1,306 @@
+import { DownloadOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
+import { App, Button, Checkbox, DatePicker, Drawer, Form, Input, Modal, Radio, Select, Space, Switch, Table, Tag } from 'antd';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import dayjs, { type Dayjs } from 'dayjs';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router';
+import { useCan } from '../../api/auth';
+import { api, download } from '../../api/client';
+import { orgKeys, useRoles } from '../../api/org';
+import type { Person } from '../../api/types';
+import { UnitTreeSelect } from '../../components/UnitTreeSelect';
+import { useShowError } from '../../components/errors';
+import { usePagedList } from '../../components/usePagedList';
+
+type PersonValues = {
+  unitId: string;
+  name: string;
+  gender?: '男' | '女' | null;
+  post?: string;
+  birthDate?: Dayjs | null;
+  phone?: string;
+  partyMember: boolean;
+};
+
+function PersonDrawer({ person, unitId, onClose }: { person?: Person; unitId?: string | null; onClose: () => void }) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm<PersonValues>();
+  const { message } = App.useApp();
+  const showError = useShowError();
+  const qc = useQueryClient();
+  const m = useMutation({
+    mutationFn: (v: PersonValues) => {
+      const body = {
+        unitId: v.unitId,
+        name: v.name,
+        gender: v.gender ?? null,
+        post: v.post || null,
+        birthDate: v.birthDate ? v.birthDate.format('YYYY-MM-DD') : null,
+        phone: v.phone || null,
+        partyMember: !!v.partyMember,
+      };
+      return person ? api.patch<Person>(`/api/org/persons/${person.id}`, { ...body, version: person.version }) : api.post<Person>('/api/org/persons', body);
+    },
+    onSuccess: () => {
+      void message.success(person ? t('common.saved') : t('person.created'));
+      void qc.invalidateQueries({ queryKey: orgKeys.persons });
+      onClose();
+    },
+    onError: (e) => showError(e, form),
+  });
+  return (
+    <Drawer
+      open
+      size={480}
+      title={person ? t('person.editTitle') : t('person.createTitle')}
+      onClose={onClose}
+      destroyOnHidden
+      footer={
+        <Space style={{ float: 'right' }}>
+          <Button onClick={onClose}>{t('common.cancel')}</Button>
+          <Button type="primary" loading={m.isPending} onClick={() => form.submit()}>
+            {t('common.save')}
+          </Button>
+        </Space>
+      }
+    >
+      <Form<PersonValues>
+        form={form}
+        layout="vertical"
+        initialValues={
+          person
+            ? { ...person, post: person.post ?? undefined, phone: person.phone ?? undefined, birthDate: person.birthDate ? dayjs(person.birthDate) : null }
+            : { unitId: unitId ?? undefined, partyMember: false }
+        }
+        onFinish={(v) => !m.isPending && m.mutate(v)}
+      >
+        <Form.Item name="name" label={t('person.name')} rules={[{ required: true, whitespace: true, message: t('person.nameRequired') }]}>
+          <Input maxLength={50} />
+        </Form.Item>
+        <Form.Item name="unitId" label={t('person.unit')} rules={[{ required: true, message: t('common.selectUnit') }]}>
+          <UnitTreeSelect />
+        </Form.Item>
+        <Form.Item name="gender" label={t('person.gender')}>
+          <Radio.Group options={[{ value: '男', label: t('person.male') }, { value: '女', label: t('person.female') }]} />
+        </Form.Item>
+        <Form.Item name="post" label={t('person.post')}>
+          <Input maxLength={100} />
+        </Form.Item>
+        <Form.Item name="birthDate" label={t('person.birthDate')}>
+          <DatePicker style={{ width: '100%' }} />
+        </Form.Item>
+        <Form.Item
+          name="phone"
+          label={t('person.phone')}
+          rules={[{ pattern: /^1\d{10}$|^0\d{2,3}-?\d{7,8}$/, message: t('person.phoneRule') }]}
+        >
+          <Input maxLength={20} />
+        </Form.Item>
+        <Form.Item name="partyMember" label={t('person.partyMember')} valuePropName="checked">
+          <Switch />
+        </Form.Item>
+      </Form>
+    </Drawer>
+  );
+}
+
+type AccountValues = { username: string; password?: string; roleIds: string[]; disabled?: boolean };
+
+function AccountModal({ person, onClose }: { person: Person; onClose: () => void }) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm<AccountValues>();
+  const { message } = App.useApp();
+  const showError = useShowError();
+  const qc = useQueryClient();
+  const roles = useRoles();
+  const exists = !!person.username;
+  const m = useMutation({
+    mutationFn: (v: AccountValues) =>
+      exists
+        ? api.patch(`/api/org/persons/${person.id}/account`, { roleIds: v.roleIds, password: v.password || undefined, disabled: v.disabled })
+        : api.post(`/api/org/persons/${person.id}/account`, { username: v.username, password: v.password, roleIds: v.roleIds }),
+    onSuccess: () => {
+      void message.success(exists ? t('common.saved') : t('account.created'));
+      void qc.invalidateQueries({ queryKey: orgKeys.persons });
+      onClose();
+    },
+    onError: (e) => showError(e, form),
+  });
+  return (
+    <Modal
+      open
+      title={exists ? t('account.editTitle', { name: person.name }) : t('account.createTitle', { name: person.name })}
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      okButtonProps={{ loading: m.isPending }}
+      destroyOnHidden
+    >
+      <Form<AccountValues> form={form} layout="vertical" initialValues={{ username: person.username ?? '', roleIds: [] }} onFinish={(v) => !m.isPending && m.mutate(v)}>
+        <Form.Item
+          name="username"
+          label={t('account.username')}
+          rules={[{ required: true, pattern: /^[A-Za-z0-9_.@-]{3,64}$/, message: t('account.usernameRule') }]}
+        >
+          <Input disabled={exists} autoComplete="off" />
+        </Form.Item>
+        <Form.Item
+          name="password"
+          label={exists ? t('account.resetPassword') : t('account.password')}
+          rules={[{ required: !exists, min: 8, message: t('account.passwordRule') }]}
+        >
+          <Input.Password autoComplete="new-password" placeholder={exists ? t('account.keepPassword') : undefined} />
+        </Form.Item>
+        <Form.Item name="roleIds" label={t('account.roles')} rules={[{ required: true, type: 'array', min: 1, message: t('account.rolesRequired') }]}>
+          <Checkbox.Group style={{ display: 'grid', gridTemplateColumns: '1fr 1fr', gap: 6 }}>
+            {(roles.data?.data ?? []).map((r) => (
+              <Checkbox key={r.id} value={r.id}>
+                {r.name}
+              </Checkbox>
+            ))}
+          </Checkbox.Group>
+        </Form.Item>
+        {exists && (
+          <Form.Item name="disabled" label={t('account.disabled')} valuePropName="checked">
+            <Switch />
+          </Form.Item>
+        )}
+      </Form>
+    </Modal>
+  );
+}
+
+/** People of the selected unit (and below), with their accounts. */
+export function PersonsPanel({ unitId }: { unitId: string | null }) {
+  const { t } = useTranslation();
+  const canWrite = useCan('org:person:write');
+  const canAccount = useCan('org:role:write');
+  const navigate = useNavigate();
+  const { modal, message } = App.useApp();
+  const showError = useShowError();
+  const qc = useQueryClient();
+  const [q, setQ] = useState('');
+  const [direct, setDirect] = useState(false);
+  const [editing, setEditing] = useState<{ person?: Person } | null>(null);
+  const [account, setAccount] = useState<Person | null>(null);
+  const [exporting, setExporting] = useState(false);
+  const filters = { unitId: unitId ?? undefined, q, direct: direct ? 'true' : undefined, sort: 'unit' };
+  const { query, rows, pagination, resetPage } = usePagedList<Person>(orgKeys.persons, '/api/org/persons', filters);
+  const toggle = useMutation({
+    mutationFn: (p: Person) => api.patch<Person>(`/api/org/persons/${p.id}`, { version: p.version, disabled: !p.disabled }),
+    onSuccess: (p) => {
+      void message.success(p.disabled ? t('person.disabledDone') : t('person.enabledDone'));
+      void qc.invalidateQueries({ queryKey: orgKeys.persons });
+    },
+    onError: (e) => showError(e),
+  });
+  return (
+    <>
+      <div className="toolbar">
+        <Space wrap>
+          <Input.Search
+            allowClear
+            placeholder={t('person.search')}
+            style={{ width: 220 }}
+            onSearch={(v) => {
+              setQ(v.trim());
+              resetPage();
+            }}
+          />
+          <Checkbox checked={direct} onChange={(e) => setDirect(e.target.checked)} disabled={!unitId}>
+            {t('person.directOnly')}
+          </Checkbox>
+        </Space>
+        <Space wrap>
+          {canWrite && (
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing({})}>
+              {t('person.create')}
+            </Button>
+          )}
+          {canWrite && (
+            <Button icon={<UploadOutlined />} onClick={() => navigate('/org/import')}>
+              {t('import.button')}
+            </Button>
+          )}
+          <Button
+            icon={<DownloadOutlined />}
+            loading={exporting}
+            onClick={() => {
+              setExporting(true);
+              download(`/api/org/persons/export.xlsx${unitId ? `?unitId=${unitId}` : ''}`, '人员.xlsx')
+                .catch(showError)
+                .finally(() => setExporting(false));
+            }}
+          >
+            {t('common.export')}
+          </Button>
+        </Space>
+      </div>
+      <Table<Person>
+        rowKey="id"
+        size="middle"
+        loading={query.isFetching}
+        dataSource={rows}
+        pagination={pagination}
+        scroll={{ x: 900 }}
+        locale={{ emptyText: query.error ? (query.error as Error).message : t('person.empty') }}
+        columns={[
+          { title: t('person.name'), dataIndex: 'name', width: 100, render: (v: string, r) => (r.disabled ? <span style={{ color: '#999' }}>{v}（{t('person.disabledTag')}）</span> : v) },
+          { title: t('person.gender'), dataIndex: 'gender', width: 60, render: (v: string | null) => v ?? '—' },
+          { title: t('person.unit'), dataIndex: 'unitName', width: 160 },
+          { title: t('person.post'), dataIndex: 'post', width: 140, render: (v: string | null) => v ?? '—' },
+          { title: t('person.birthDate'), dataIndex: 'birthDate', width: 110, render: (v: string | null) => v ?? '—' },
+          { title: t('person.phone'), dataIndex: 'phone', width: 130, render: (v: string | null) => v ?? '—' },
+          { title: t('person.partyMember'), dataIndex: 'partyMember', width: 90, render: (v: boolean) => (v ? <Tag color="red">{t('person.party')}</Tag> : '—') },
+          {
+            title: t('person.account'),
+            dataIndex: 'username',
+            width: 120,
+            render: (v: string | null) => (v ? v : <span style={{ color: '#999' }}>{t('person.noAccount')}</span>),
+          },
+          {
+            title: t('common.actions'),
+            width: 190,
+            fixed: 'right',
+            render: (_, r) => (
+              <Space size={0}>
+                {canWrite && (
+                  <Button type="link" size="small" onClick={() => setEditing({ person: r })}>
+                    {t('common.edit')}
+                  </Button>
+                )}
+                {canAccount && (
+                  <Button type="link" size="small" onClick={() => setAccount(r)}>
+                    {r.username ? t('person.accountSettings') : t('person.openAccount')}
+                  </Button>
+                )}
+                {canWrite && (
+                  <Button
+                    type="link"
+                    size="small"
+                    danger={!r.disabled}
+                    onClick={() =>
+                      r.disabled
+                        ? toggle.mutate(r)
+                        : modal.confirm({
+                            title: t('person.disableConfirmTitle', { name: r.name }),
+                            content: t('person.disableConfirm'),
+                            okButtonProps: { danger: true },
+                            okText: t('person.disable'),
+                            onOk: () => toggle.mutateAsync(r).catch(() => undefined),
+                          })
+                    }
+                  >
+                    {r.disabled ? t('person.enable') : t('person.disable')}
+                  </Button>
+                )}
+              </Space>
+            ),
+          },
+        ]}
+      />
+      {editing && <PersonDrawer person={editing.person} unitId={unitId} onClose={() => setEditing(null)} />}
+      {account && <AccountModal person={account} onClose={() => setAccount(null)} />}
+    </>
+  );
+}
