@@ -37,13 +37,14 @@ export type Campaign = z.infer<typeof Campaign>;
 const CampaignFields = {
   name: z.string().trim().min(1, '请输入专项行动名称').max(200),
   description: z.string().trim().max(5000).nullable().optional(),
-  dimensions: z.array(z.string().trim().min(1).max(20)).max(12).default([]),
+  dimensions: z.array(z.string().trim().min(1).max(20)).max(12),
   startDate: DateOnly,
   endDate: DateOnly,
   leadingGroupId: Id.nullable().optional(),
 };
+// Defaults live only on the create bodies: a partial update must not reset what it does not mention.
 export const CreateCampaignBody = z
-  .object({ unitId: Id.optional(), ...CampaignFields })
+  .object({ unitId: Id.optional(), ...CampaignFields, dimensions: CampaignFields.dimensions.default([]) })
   .refine((b) => b.startDate <= b.endDate, { message: '结束日期不能早于开始日期', path: ['endDate'] });
 export const UpdateCampaignBody = z
   .object({ version: z.number().int().min(1), status: CampaignStatus.optional() })
@@ -112,12 +113,12 @@ const TaskFields = {
   description: z.string().trim().max(5000).nullable().optional(),
   dimension: z.string().trim().max(20).nullable().optional(),
   leadUnitId: Id,
-  coUnitIds: z.array(Id).max(50).default([]),
+  coUnitIds: z.array(Id).max(50),
   responsiblePersonId: Id.nullable().optional(),
   startDate: DateOnly,
   deadline: DateOnly,
   evidenceRequired: z.string().trim().max(1000).nullable().optional(),
-  reportCycle: ReportCycle.default('none'),
+  reportCycle: ReportCycle,
 };
 export const CreateTaskBody = z
   .object({
@@ -125,6 +126,8 @@ export const CreateTaskBody = z
     campaignId: Id.nullable(),
     year: z.number().int().min(2000).max(2100).optional(),
     ...TaskFields,
+    coUnitIds: TaskFields.coUnitIds.default([]),
+    reportCycle: TaskFields.reportCycle.default('none'),
   })
   .refine((b) => b.startDate <= b.deadline, { message: '截止日期不能早于开始日期', path: ['deadline'] })
   .refine((b) => b.campaignId !== null || b.year !== undefined, { message: '重点任务需指定年度', path: ['year'] });
@@ -231,7 +234,7 @@ export const Meeting = z.object({
   decisions: z.array(MeetingDecision),
   version: z.number().int(),
 });
-export const MeetingBody = z.object({
+const MeetingFields = {
   unitId: Id.optional(),
   campaignId: Id.nullable().optional(),
   type: MeetingType,
@@ -239,10 +242,16 @@ export const MeetingBody = z.object({
   heldAt: z.iso.datetime({ offset: true, message: '会议时间格式不正确' }),
   place: z.string().trim().max(200).nullable().optional(),
   minutes: z.string().trim().max(20000).nullable().optional(),
-  attendeeIds: z.array(Id).max(500).default([]),
-  decisions: z.array(z.string().trim().min(1).max(1000)).max(100).default([]),
+  attendeeIds: z.array(Id).max(500),
+  /** the decisions in order; on update they replace the old ones, except those already turned into tasks */
+  decisions: z.array(z.string().trim().min(1).max(1000)).max(100),
+};
+export const MeetingBody = z.object({
+  ...MeetingFields,
+  attendeeIds: MeetingFields.attendeeIds.default([]),
+  decisions: MeetingFields.decisions.default([]),
 });
-export const UpdateMeetingBody = MeetingBody.partial().extend({ version: z.number().int().min(1) });
+export const UpdateMeetingBody = z.object(MeetingFields).partial().extend({ version: z.number().int().min(1) });
 export const MeetingListQuery = listQuery(['heldAt'] as const, {
   campaignId: Id.optional(),
   type: MeetingType.optional(),

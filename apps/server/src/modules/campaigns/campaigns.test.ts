@@ -158,13 +158,16 @@ describe('campaign, task, breakdown, report, review', () => {
   it('edits a campaign and a task with version checks', async () => {
     const c = await newCampaign(admin, city.city.id);
     const changed = await ok(admin.patch(`/api/campaigns/${c.id}`, { version: 1, name: '四大专项行动（修订）' }));
-    expect(changed).toMatchObject({ name: '四大专项行动（修订）', version: 2 });
+    // Fields the update does not mention stay as they were.
+    expect(changed).toMatchObject({ name: '四大专项行动（修订）', version: 2, dimensions: ['学', '比', '转', '提'] });
     expect((await admin.patch(`/api/campaigns/${c.id}`, { version: 1, name: '旧版本' })).statusCode).toBe(409);
     const t = await newTask(admin, { campaignId: c.id, leadUnitId: city.countyA.id });
     const t2 = await ok(admin.patch(`/api/tasks/${t.id}`, { version: 1, deadline: '2026-11-30', coUnitIds: [city.countyB.id] }));
     expect(t2).toMatchObject({ deadline: '2026-11-30', version: 2, coUnits: [{ id: city.countyB.id, name: '乙县委宣传部' }] });
     expect((await admin.patch(`/api/tasks/${t.id}`, { version: 1, title: '旧' })).statusCode).toBe(409);
-    const done = await ok(admin.patch(`/api/tasks/${t.id}`, { version: 2, status: 'done' }));
+    const renamed = await ok(admin.patch(`/api/tasks/${t.id}`, { version: 2, title: '开展理论学习（调整）' }));
+    expect(renamed).toMatchObject({ coUnits: [{ id: city.countyB.id }], reportCycle: t.reportCycle, deadline: '2026-11-30' });
+    const done = await ok(admin.patch(`/api/tasks/${t.id}`, { version: 3, status: 'done' }));
     expect(done).toMatchObject({ status: 'done', progress: 100 });
   });
 

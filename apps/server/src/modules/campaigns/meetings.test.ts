@@ -58,6 +58,10 @@ describe('meetings 周例会 / 月调度会 / 部署会', () => {
     const dropped = await ok(admin.patch(`/api/meetings/${m.id}`, { version: edited.version, decisions: [] }));
     expect(dropped.decisions.map((x: { taskId: string | null }) => x.taskId)).toEqual([task.id]);
     expect((await admin.patch(`/api/meetings/${m.id}`, { version: 1, title: '旧版本' })).statusCode).toBe(409);
+    // An update that does not mention decisions or attendees keeps them.
+    const retitled = await ok(admin.patch(`/api/meetings/${m.id}`, { version: dropped.version, title: '六月调度会（补记）' }));
+    expect(retitled.decisions.map((x: { id: string }) => x.id)).toEqual([d.id]);
+    expect(retitled.attendees).toHaveLength(2);
   });
 
   it('turns a decision of a meeting without a campaign into a key-list task assigned by the meeting’s unit', async () => {
