@@ -1,0 +1,144 @@
+import fs from 'node:fs';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_PASSWORD, makeTestApp, type TestCtx } from '../test/harness.ts';
+import { ACCOUNTS_FILE } from './accounts.ts';
+import { accountsMarkdown, DEMO_PASSWORD, demoCity, ROOT_UNIT_NAME } from './city.ts';
+import { demoLogin, demoStatus, seedDemo, type DemoAgent } from './seed.ts';
+
+/** What a newcomer sees after `npm run demo`. */
+describe('demo city', () => {
+  let ctx: TestCtx;
+  let admin: DemoAgent;
+  const city = demoCity('2026-01-01');
+  const counts = async () => {
+    const rows = await ctx.db.execute(sql`select
+      (select count(*)::int from units) as units, (select count(*)::int from persons) as persons,
+      (select count(*)::int from tasks) as tasks, (select count(*)::int from task_reports) as reports,
+      (select count(*)::int from meetings) as meetings, (select count(*)::int from users) as users,
+      (select count(*)::int from groups) as groups`);
+    return ((rows as { rows?: unknown[] }).rows ?? rows) as unknown as Record<string, number>[];
+  };
+
+  beforeAll(async () => {
+    ctx = await makeTestApp();
+    const result = await seedDemo(ctx.app, ctx.db, { adminPassword: ADMIN_PASSWORD });
+    expect(result.status).toBe('created');
+    admin = await demoLogin(ctx.app, 'admin', ADMIN_PASSWORD);
+  }, 120_000);
+  afterAll(() => ctx?.close());
+
+  it('has a city of about 40 units and 300 people', async () => {
+    const unitList = await admin.call('GET', '/api/org/units?pageSize=1');
+    expect(unitList.total).toBeGreaterThanOrEqual(38);
+    expect(unitList.total).toBeLessThanOrEqual(45);
+    const people = await admin.call('GET', '/api/org/persons?pageSize=1');
+    expect(people.total).toBeGreaterThanOrEqual(270);
+    expect(people.total).toBeLessThanOrEqual(330);
+    const young = await admin.call('GET', '/api/org/persons?pageSize=1&bornAfter=1991-12-31');
+    expect(young.total).toBeGreaterThan(people.total * 0.2);
+    const tree = await admin.call('GET', '/api/org/units/tree');
+    const names = tree.map((u: { name: string }) => u.name);
+    expect(names).toContain(ROOT_UNIT_NAME);
+    for (const n of ['办公室', '理论科', '宣传科', '新闻科', '网信办', '文明办', '临溪县融媒体中心', '临溪县新时代文明实践中心']) expect(names).toContain(n);
+    for (const type of ['county_department', 'media_center', 'practice_center', 'practice_institute', 'practice_station', 'branch']) {
+      expect(tree.some((u: { type: string }) => u.type === type)).toBe(true);
+    }
+    const groups = await admin.call('GET', '/api/org/groups?pageSize=50');
+    expect(groups.data.map((g: { type: string }) => g.type).sort()).toEqual(['leading', 'lecture', 'study', 'task_force']);
+    const leading = groups.data.find((g: { type: string }) => g.type === 'leading');
+    expect(leading.members.filter((m: { role: string }) => m.role === 'leader')).toHaveLength(1);
+    expect(leading.members.some((m: { role: string }) => m.role === 'deputy')).toBe(true);
+  });
+
+  it('runs the 四大 campaign with tasks in every state', async () => {
+    const campaigns = await admin.call('GET', '/api/campaigns');
+    expect(campaigns.total).toBe(1);
+    const c = campaigns.data[0];
+    expect(c.dimensions).toEqual(['全员大学习', '业务大比拼', '作风大转变', '能力大提升']);
+    expect(c.leadingGroupName).toContain('领导小组');
+    expect(c.overdueCount).toBeGreaterThan(0);
+
+    const top = await admin.call('GET', `/api/tasks?campaignId=${c.id}&rootOnly=true&pageSize=200`);
+    expect(top.total).toBeGreaterThanOrEqual(20);
+    const all = await admin.call('GET', `/api/tasks/tree?campaignId=${c.id}`);
+    expect(all.some((t: { depth: number }) => t.depth > 0)).toBe(true);
+    expect(all.some((t: { status: string }) => t.status === 'done')).toBe(true);
+    expect(all.some((t: { overdue: boolean }) => t.overdue)).toBe(true);
+    expect(all.some((t: { missingReports: unknown[] }) => t.missingReports.length > 0)).toBe(true);
+    expect(all.some((t: { status: string; overdue: boolean; progress: number }) => t.status !== 'done' && !t.overdue && t.progress > 0)).toBe(true);
+    // broken down to people: sub-tasks with a responsible person in a county's unit
+    expect(all.some((t: { depth: number; responsiblePersonName: string | null }) => t.depth > 0 && t.responsiblePersonName)).toBe(true);
+    // progress rolls up: a parent is the average of its children
+    const parent = all.find((t: { childCount: number }) => t.childCount > 0);
+    const kids = all.filter((t: { parentId: string }) => t.parentId === parent.id);
+    expect(parent.progress).toBe(Math.floor(kids.reduce((s: number, k: { progress: number }) => s + k.progress, 0) / kids.length));
+
+    const returned = await admin.call('GET', '/api/reports?status=returned&pageSize=1');
+    expect(returned.total).toBeGreaterThan(0);
+    const waiting = await admin.call('GET', '/api/reports?status=submitted&pageSize=1');
+    expect(waiting.total).toBeGreaterThan(0);
+    const r = (await admin.call('GET', '/api/reports?status=returned&pageSize=1')).data[0];
+    expect(r.reviewComment).toBeTruthy();
+
+    const keyList = await admin.call('GET', `/api/tasks?keyList=true&pageSize=50`);
+    expect(keyList.total).toBeGreaterThanOrEqual(8);
+
+    const meetings = await admin.call('GET', '/api/meetings?pageSize=50');
+    expect(new Set(meetings.data.map((m: { type: string }) => m.type))).toEqual(new Set(['deploy', 'monthly', 'weekly']));
+    expect(meetings.data.every((m: { attendees: unknown[]; minutes: string }) => m.attendees.length > 0 && m.minutes)).toBe(true);
+    expect(meetings.data.some((m: { decisions: { taskId: string | null }[] }) => m.decisions.some((d) => d.taskId))).toBe(true);
+  });
+
+  it('lets every demo login sign in, and each sees its own part', async () => {
+    for (const a of city.accounts) {
+      const agent = await demoLogin(ctx.app, a.username, a.username === 'admin' ? ADMIN_PASSWORD : DEMO_PASSWORD);
+      const me = await agent.call('GET', '/api/auth/me');
+      expect(me.roles.map((r: { code: string }) => r.code).sort()).toEqual([...a.roles].sort());
+    }
+    // a county liaison sees their county's tasks and nothing of the other counties
+    const linxi = await demoLogin(ctx.app, 'linxi', DEMO_PASSWORD);
+    const me = await linxi.call('GET', '/api/auth/me');
+    const mine = await linxi.call('GET', '/api/tasks?pageSize=200');
+    expect(mine.total).toBeGreaterThan(0);
+    const county = await linxi.call('GET', '/api/org/units/tree');
+    const countyIds = new Set(county.map((u: { id: string }) => u.id));
+    expect(county.every((u: { path: string }) => u.path.startsWith(me.unit.path))).toBe(true);
+    for (const t of mine.data) {
+      expect(countyIds.has(t.leadUnitId) || t.coUnits.some((u: { id: string }) => countyIds.has(u.id))).toBe(true);
+    }
+    const everything = await admin.call('GET', '/api/tasks?pageSize=200');
+    const other = everything.data.find((t: { title: string }) => t.title.startsWith('白石县'));
+    expect(other).toBeTruthy();
+    expect((await ctx.app.inject({ method: 'GET', url: `/api/tasks/${other.id}`, headers: { cookie: await cookieOf('linxi') } })).statusCode).toBe(404);
+
+    // the staff member sees only their own tasks, and has some
+    const staff = await demoLogin(ctx.app, 'linxi.jizhe', DEMO_PASSWORD);
+    const own = await staff.call('GET', '/api/tasks?pageSize=200');
+    const staffMe = await staff.call('GET', '/api/auth/me');
+    expect(own.total).toBeGreaterThan(0);
+    expect(own.data.every((t: { responsiblePersonId: string }) => t.responsiblePersonId === staffMe.person.id)).toBe(true);
+
+    // the auditor reads the audit log, and the seeding left its trail there
+    const auditor = await demoLogin(ctx.app, 'shenji', DEMO_PASSWORD);
+    const log = await auditor.call('GET', '/api/audit/logs?pageSize=1');
+    expect(log.total).toBeGreaterThan(city.org.units.length + city.org.persons.length);
+  });
+
+  it('lists the logins in ACCOUNTS.md', () => {
+    expect(fs.readFileSync(ACCOUNTS_FILE, 'utf8')).toBe(accountsMarkdown());
+  });
+
+  it('adds nothing when seeded again', async () => {
+    const before = await counts();
+    const again = await seedDemo(ctx.app, ctx.db, { adminPassword: ADMIN_PASSWORD });
+    expect(again.status).toBe('present');
+    expect(await counts()).toEqual(before);
+    expect(await demoStatus(ctx.db)).toBe('complete');
+  });
+
+  async function cookieOf(username: string) {
+    const res = await ctx.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: DEMO_PASSWORD } });
+    return String(res.headers['set-cookie']).split(';')[0];
+  }
+});

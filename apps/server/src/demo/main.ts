@@ -1,0 +1,37 @@
+/**
+ * npm run demo: the product as `npm start` runs it, on a database that holds the demo city (seeded through
+ * the API on the first start, left alone on later ones). LUOSHI_DATA defaults to ./data-demo.
+ */
+import { buildApp } from '../app.ts';
+import { loadConfig } from '../config.ts';
+import { main } from '../main.ts';
+import { accountsConsole, DEMO_PASSWORD } from './city.ts';
+import { seedDemo } from './seed.ts';
+
+if (!process.env.LUOSHI_DATA && !process.env.DATABASE_URL) process.env.LUOSHI_DATA = './data-demo';
+if (!process.env.LUOSHI_ADMIN_PASSWORD) process.env.LUOSHI_ADMIN_PASSWORD = DEMO_PASSWORD;
+
+await main({
+  afterBootstrap: async ({ db }) => {
+    const config = loadConfig();
+    // A private instance of the app, not listening: the demo is written through the same routes users call.
+    const app = await buildApp({ db, config, logger: false });
+    await app.ready();
+    const started = Date.now();
+    try {
+      const result = await seedDemo(app, db, { adminPassword: config.adminPassword ?? DEMO_PASSWORD, log: (m) => console.log(m) });
+      if (result.status === 'created') console.log(`演示数据已生成（${((Date.now() - started) / 1000).toFixed(1)} 秒）。`);
+      if (result.status === 'present') console.log('演示数据已存在，不再重复生成。');
+      if (result.status === 'partial') {
+        console.warn('警告：数据库中的演示数据不完整（上次生成被中断）。如需完整的演示，请删除数据目录后重新运行 npm run demo。');
+      }
+      console.log(accountsConsole(config.adminPassword !== DEMO_PASSWORD));
+    } catch (err) {
+      console.error(`生成演示数据失败：${(err as Error).message}`);
+      console.error('若该数据目录由 npm start 创建过（admin 密码不同），请设置 LUOSHI_ADMIN_PASSWORD 为 admin 的密码，或换一个 LUOSHI_DATA 目录。');
+      process.exit(1);
+    } finally {
+      await app.close();
+    }
+  },
+});
