@@ -99,7 +99,8 @@ export function registerSessionGuard(app: FastifyInstance, db: Db, idleMinutes: 
     }
     req.caller = await loadCaller(db, s.userId);
   });
-  app.addHook('preHandler', async (req) => {
+  // Before validation: a caller without a session or the permission learns nothing from a 400.
+  app.addHook('preValidation', async (req) => {
     if (!req.url.startsWith('/api/')) return;
     const config = req.routeOptions.config;
     if (config?.public || !req.routeOptions.url) return;

@@ -1,0 +1,142 @@
+/**
+ * The scope walk: every /api route the application registers is called by a liaison of county A with the ids of
+ * county B's records. Reads and changes answer 404 (or 403 where the role lacks the permission), and no list or
+ * export shows county B. A route added without a fixture here fails the walk, so no route escapes it.
+ */
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loginAdmin, loginAs, makeCity, makePerson, makeTestApp, type Agent, type TestCtx } from './test/harness.ts';
+
+let ctx: TestCtx;
+let a: Agent; // liaison of county A
+let staffA: Agent; // staff member of county A
+let b: Agent; // liaison of county B
+let ids: Record<string, string> = {};
+const B_MARK = '乙县';
+
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+
+function ok(res: { statusCode: number; body: string }, what: string) {
+  if (res.statusCode >= 300) throw new Error(`${what}: ${res.statusCode} ${res.body}`);
+  return JSON.parse(res.body);
+}
+
+beforeAll(async () => {
+  ctx = await makeTestApp();
+  const city = await makeCity(ctx.db);
+  const admin = await loginAdmin(ctx);
+  a = (await loginAs(ctx, 'liaison', city.countyA)).agent;
+  staffA = (await loginAs(ctx, 'staff', city.countyA)).agent;
+  const liaisonB = await loginAs(ctx, 'liaison', city.countyB);
+  b = liaisonB.agent;
+  const personB = await makePerson(ctx.db, city.countyB, { name: '乙县干部' });
+  const group = ok(await admin.post('/api/org/groups', { unitId: city.countyB.id, name: '乙县领导小组', type: 'leading', members: [{ personId: personB.id, role: 'leader' }] }), 'group');
+  const campaign = ok(await admin.post('/api/campaigns', { unitId: city.countyB.id, name: '乙县专项行动', dimensions: ['学'], startDate: '2026-01-01', endDate: '2026-12-31' }), 'campaign');
+  const doc = ok(await admin.upload(`/api/campaigns/${campaign.id}/documents`, [{ name: '乙县实施方案.pdf', content: PDF, type: 'application/pdf' }], { kind: 'plan' }), 'document');
+  const task = ok(await admin.post('/api/tasks', { campaignId: campaign.id, title: '乙县任务', leadUnitId: city.countyB.id, startDate: '2026-01-01', deadline: '2026-12-31', reportCycle: 'none', coUnitIds: [] }), 'task');
+  const upload = ok(await b.upload('/api/campaigns/uploads', [{ name: '乙县佐证.pdf', content: PDF, type: 'application/pdf' }]), 'upload');
+  const report = ok(await b.post(`/api/tasks/${task.id}/reports`, { content: '乙县进展', percent: 10, fileIds: [upload.id], idempotencyKey: 'scope-walk-b-1' }), 'report');
+  const meeting = ok(await admin.post('/api/meetings', { unitId: city.countyB.id, type: 'weekly', title: '乙县周例会', heldAt: '2026-03-02T09:00:00+08:00', attendeeIds: [personB.id], decisions: ['乙县决定'] }), 'meeting');
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('人员');
+  ws.addRow(['姓名', '单位', '职务']);
+  ws.addRow(['乙县新人', '乙县委宣传部', '干事']);
+  const xlsx = Buffer.from(await wb.xlsx.writeBuffer());
+  const batch = ok(await b.upload('/api/org/imports/persons', [{ name: '乙县人员.xlsx', content: xlsx }]), 'import');
+  const roles = ok(await admin.get('/api/org/roles'), 'roles');
+  ids = {
+    unit: city.countyB.id,
+    person: personB.id,
+    group: group.id,
+    role: (roles.data ?? roles).find((r: { code: string }) => r.code === 'staff').id,
+    campaign: campaign.id,
+    document: doc.id,
+    task: task.id,
+    report: report.id,
+    file: upload.id,
+    meeting: meeting.id,
+    decision: meeting.decisions[0].id,
+    import: batch.id,
+  };
+}, 120_000);
+afterAll(() => ctx.close());
+
+/** The id to put in each path parameter, by the route's first segments. */
+function fill(url: string): string | null {
+  const seg = url.split('/');
+  const resource = `${seg[2]}/${seg[3]}`;
+  const byResource: Record<string, string> = {
+    'org/units': ids.unit,
+    'org/persons': ids.person,
+    'org/groups': ids.group,
+    'org/roles': ids.role,
+    'org/imports': ids.import,
+    'campaigns/:id': ids.campaign,
+    'tasks/:id': ids.task,
+    'reports/:id': ids.report,
+    'meetings/:id': ids.meeting,
+  };
+  let missing = false;
+  const out = url.replace(/:(\w+)/g, (_m, name: string) => {
+    const v =
+      name === 'docId' ? ids.document
+      : name === 'fileId' ? ids.file
+      : name === 'decisionId' ? ids.decision
+      : name === 'kind' ? 'persons'
+      : byResource[resource] ?? byResource[`${seg[2]}/:id`];
+    if (!v) missing = true;
+    return v ?? '';
+  });
+  return missing ? null : out;
+}
+
+/** Routes with parameters that are not county data: templates and role definitions are the same for everyone. */
+const SHARED = new Set(['GET /api/org/imports/template/:kind']);
+
+describe('scope walk: county A never reaches county B', () => {
+  it('the fixtures are real: county B itself reads every one of its records', async () => {
+    const reads = ctx.app.routeTable.filter((r) => r.method === 'GET' && !r.public && r.url.includes(':') && !SHARED.has(`${r.method} ${r.url}`));
+    const failures: string[] = [];
+    for (const r of reads) {
+      if (r.url.startsWith('/api/org/roles') || r.url.startsWith('/api/org/imports')) continue;
+      const res = await b.get(fill(r.url)!);
+      if (res.statusCode !== 200) failures.push(`${r.url} → ${res.statusCode}`);
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('every route with an id answers 404 or 403 to county A for county B records', async () => {
+    const withParams = ctx.app.routeTable.filter((r) => !r.public && r.url.includes(':') && !SHARED.has(`${r.method} ${r.url}`));
+    expect(withParams.length).toBeGreaterThan(15);
+    const leaks: string[] = [];
+    for (const r of withParams) {
+      const url = fill(r.url);
+      expect(url, `no county B fixture for ${r.method} ${r.url}`).not.toBeNull();
+      const body = r.method === 'GET' ? undefined : { version: 1, name: '越权', title: '越权', decision: 'accept', comment: '越权', parentId: ids.unit, leadUnitId: ids.unit, deadline: '2026-12-31', items: [{ title: '越权', leadUnitId: ids.unit, deadline: '2026-12-31' }], content: '越权', percent: 50, username: 'walker_x', password: 'Walk-pass-2026', roleIds: [ids.role], fileIds: [], idempotencyKey: `walk-${r.url}` };
+      for (const agent of [a, staffA]) {
+        const res = await (r.method === 'GET' ? agent.get(url!) : agent[r.method.toLowerCase() as 'post' | 'patch' | 'put' | 'delete'](url!, body));
+        if (![403, 404].includes(res.statusCode)) leaks.push(`${r.method} ${r.url} → ${res.statusCode} ${res.body.slice(0, 120)}`);
+      }
+    }
+    expect(leaks).toEqual([]);
+  });
+
+  it('no list and no export shows county B', async () => {
+    const lists = ctx.app.routeTable.filter((r) => r.method === 'GET' && !r.public && !r.url.includes(':'));
+    expect(lists.length).toBeGreaterThan(8);
+    const leaks: string[] = [];
+    for (const r of lists) {
+      for (const agent of [a, staffA]) {
+        const res = await agent.get(`${r.url}${r.url.includes('tree') && r.url.startsWith('/api/tasks') ? `?campaignId=${ids.campaign}` : ''}`);
+        let text = res.body;
+        if (String(res.headers['content-type']).includes('spreadsheetml')) {
+          const wb = new ExcelJS.Workbook();
+          await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+          text = wb.worksheets.flatMap((ws) => ws.getSheetValues().flat().map(String)).join('|');
+        }
+        if (text.includes(B_MARK)) leaks.push(`${r.url} (${res.statusCode})`);
+      }
+    }
+    expect(leaks).toEqual([]);
+  });
+});
