@@ -6,8 +6,10 @@ import { useNavigate } from 'react-router';
 import { api } from '../../api/client';
 import type { Campaign, Group } from '../../api/types';
 import { useShowError } from '../../components/errors';
+import { UnitTreeSelect } from '../../components/UnitTreeSelect';
+import { useMe } from '../../api/auth';
 
-type Values = { name: string; description?: string; dimensions: string[]; period: [Dayjs, Dayjs]; leadingGroupId?: string | null };
+type Values = { unitId?: string; name: string; description?: string; dimensions: string[]; period: [Dayjs, Dayjs]; leadingGroupId?: string | null };
 
 /** The dimensions the 四大专项行动 use (学·比·转·提); others can be typed. */
 const SUGGESTED_DIMENSIONS = ['学', '比', '转', '提'];
@@ -19,6 +21,7 @@ export function CampaignFormModal({ campaign, onClose }: { campaign?: Campaign; 
   const showError = useShowError();
   const qc = useQueryClient();
   const navigate = useNavigate();
+  const { data: me } = useMe();
   const groups = useQuery({
     queryKey: ['org', 'groups', 'leading'],
     queryFn: () => api.list<Group>('/api/org/groups', { type: 'leading', pageSize: 100 }),
@@ -36,7 +39,7 @@ export function CampaignFormModal({ campaign, onClose }: { campaign?: Campaign; 
       };
       return campaign
         ? api.patch<Campaign>(`/api/campaigns/${campaign.id}`, { ...body, version: campaign.version })
-        : api.post<Campaign>('/api/campaigns', body);
+        : api.post<Campaign>('/api/campaigns', { ...body, unitId: v.unitId });
     },
     onSuccess: (c) => {
       void message.success(campaign ? t('common.saved') : t('campaign.created'));
@@ -74,13 +77,18 @@ export function CampaignFormModal({ campaign, onClose }: { campaign?: Campaign; 
                 period: [dayjs(campaign.startDate), dayjs(campaign.endDate)],
                 leadingGroupId: campaign.leadingGroupId,
               }
-            : { dimensions: SUGGESTED_DIMENSIONS, period: [dayjs().startOf('year'), dayjs().endOf('year')] }
+            : { unitId: me?.unit?.id, dimensions: SUGGESTED_DIMENSIONS, period: [dayjs().startOf('year'), dayjs().endOf('year')] }
         }
         onFinish={(v) => !m.isPending && m.mutate(v)}
       >
         <Form.Item name="name" label={t('campaign.name')} rules={[{ required: true, whitespace: true, message: t('campaign.nameRequired') }]}>
           <Input maxLength={200} placeholder={t('campaign.namePlaceholder')} />
         </Form.Item>
+        {!campaign && (
+          <Form.Item name="unitId" label={t('campaign.unit')} rules={[{ required: true, message: t('common.selectUnit') }]}>
+            <UnitTreeSelect />
+          </Form.Item>
+        )}
         <Form.Item name="dimensions" label={t('campaign.dimensions')} extra={t('campaign.dimensionsHint')}>
           <Select mode="tags" options={SUGGESTED_DIMENSIONS.map((d) => ({ value: d, label: d }))} tokenSeparators={[',', '，', '、']} />
         </Form.Item>

@@ -9,8 +9,11 @@ import { api } from '../../api/client';
 import type { Campaign, Meeting } from '../../api/types';
 import { PersonSelect } from '../../components/PersonSelect';
 import { useShowError } from '../../components/errors';
+import { UnitTreeSelect } from '../../components/UnitTreeSelect';
+import { useMe } from '../../api/auth';
 
 type Values = {
+  unitId?: string;
   type: string;
   title: string;
   heldAt: Dayjs;
@@ -28,6 +31,7 @@ export function MeetingFormModal({ meeting, onClose }: { meeting?: Meeting; onCl
   const showError = useShowError();
   const qc = useQueryClient();
   const navigate = useNavigate();
+  const { data: me } = useMe();
   const campaigns = useQuery({
     queryKey: ['campaigns', 'options'],
     queryFn: () => api.list<Campaign>('/api/campaigns', { pageSize: 100, status: 'active' }),
@@ -44,7 +48,7 @@ export function MeetingFormModal({ meeting, onClose }: { meeting?: Meeting; onCl
         minutes: v.minutes || null,
         decisions: (v.decisions ?? []).map((d) => d.content).filter((s) => s && s.trim()),
       };
-      return meeting ? api.patch<Meeting>(`/api/meetings/${meeting.id}`, { ...body, version: meeting.version }) : api.post<Meeting>('/api/meetings', body);
+      return meeting ? api.patch<Meeting>(`/api/meetings/${meeting.id}`, { ...body, version: meeting.version }) : api.post<Meeting>('/api/meetings', { ...body, unitId: v.unitId });
     },
     onSuccess: (mt) => {
       void message.success(meeting ? t('common.saved') : t('meeting.created'));
@@ -79,7 +83,7 @@ export function MeetingFormModal({ meeting, onClose }: { meeting?: Meeting; onCl
                 minutes: meeting.minutes ?? undefined,
                 decisions: meeting.decisions.map((d) => ({ content: d.content })),
               }
-            : { type: 'weekly', heldAt: dayjs().minute(0).second(0), attendeeIds: [], decisions: [{ content: '' }] }
+            : { unitId: me?.unit?.id, type: 'weekly', heldAt: dayjs().minute(0).second(0), attendeeIds: [], decisions: [{ content: '' }] }
         }
         onFinish={(v) => !m.isPending && m.mutate(v)}
       >
@@ -110,6 +114,11 @@ export function MeetingFormModal({ meeting, onClose }: { meeting?: Meeting; onCl
             </Form.Item>
           </Col>
         </Row>
+        {!meeting && (
+          <Form.Item name="unitId" label={t('meeting.unit')} rules={[{ required: true, message: t('common.selectUnit') }]}>
+            <UnitTreeSelect />
+          </Form.Item>
+        )}
         <Form.Item name="attendeeIds" label={t('meeting.attendees')}>
           <PersonSelect multiple initialOptions={meeting?.attendees.map((a) => ({ value: a.id, label: a.name }))} />
         </Form.Item>

@@ -53,12 +53,12 @@ export function ReportModal({ task, onClose }: { task: Task; onClose: () => void
       <Form<Values>
         form={form}
         layout="vertical"
-        initialValues={{ percent: task.progress, files: [], periodKey: task.missingReports[0]?.periodKey }}
+        initialValues={{ percent: task.progress, files: [] }}
         onFinish={(v) => !m.isPending && m.mutate(v)}
       >
         {task.missingReports.length > 0 && (
-          <Form.Item name="periodKey" label={t('report.period')}>
-            <Select options={task.missingReports.map((r) => ({ value: r.periodKey, label: r.label }))} allowClear />
+          <Form.Item name="periodKey" label={t('report.period')} extra={t('report.periodHint')}>
+            <Select placeholder={t('report.currentPeriod')} options={task.missingReports.map((r) => ({ value: r.periodKey, label: r.label }))} allowClear />
           </Form.Item>
         )}
         <Form.Item name="content" label={t('report.content')} rules={[{ required: true, whitespace: true, message: t('report.contentRequired') }]}>

@@ -92,7 +92,7 @@ export function TaskDrawer({ taskId, onClose }: { taskId: string | null; onClose
           <Typography.Title level={5} style={{ marginTop: 0 }}>
             {tk.title} <TaskFlags task={tk} />
           </Typography.Title>
-          <Descriptions column={2} size="small" bordered>
+          <Descriptions column={2} size="small" bordered styles={{ label: { width: 100, whiteSpace: 'nowrap' } }}>
             <Descriptions.Item label={t('task.campaign')}>{tk.campaignName ?? `${t('task.keyList')}（${tk.year}）`}</Descriptions.Item>
             <Descriptions.Item label={t('task.dimension')}>{tk.dimension ?? '—'}</Descriptions.Item>
             <Descriptions.Item label={t('task.leadUnit')}>{tk.leadUnitName}</Descriptions.Item>

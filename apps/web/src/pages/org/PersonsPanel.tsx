@@ -136,7 +136,11 @@ function AccountModal({ person, onClose }: { person: Person; onClose: () => void
       okButtonProps={{ loading: m.isPending }}
       destroyOnHidden
     >
-      <Form<AccountValues> form={form} layout="vertical" initialValues={{ username: person.username ?? '', roleIds: [] }} onFinish={(v) => !m.isPending && m.mutate(v)}>
+      <Form<AccountValues> form={form} layout="vertical" initialValues={{
+          username: person.username ?? '',
+          roleIds: person.account?.roles.map((r) => r.id) ?? [],
+          disabled: person.account?.disabled ?? false,
+        }} onFinish={(v) => !m.isPending && m.mutate(v)}>
         <Form.Item
           name="username"
           label={t('account.username')}
@@ -255,8 +259,16 @@ export function PersonsPanel({ unitId }: { unitId: string | null }) {
           {
             title: t('person.account'),
             dataIndex: 'username',
-            width: 120,
-            render: (v: string | null) => (v ? v : <span style={{ color: '#999' }}>{t('person.noAccount')}</span>),
+            width: 180,
+            render: (v: string | null, r) =>
+              v ? (
+                <span style={r.account?.disabled ? { color: '#999', textDecoration: 'line-through' } : undefined}>
+                  {v}
+                  {r.account?.roles.length ? <span style={{ color: '#888' }}>（{r.account.roles.map((x) => x.name).join('、')}）</span> : null}
+                </span>
+              ) : (
+                <span style={{ color: '#999' }}>{t('person.noAccount')}</span>
+              ),
           },
           {
             title: t('common.actions'),
