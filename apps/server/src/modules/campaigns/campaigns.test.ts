@@ -1,4 +1,6 @@
+import { inArray } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
+import { auditLog } from '../../db/schema/index.ts';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { makeCity, makePerson, makeTestApp, loginAs, type Agent, type TestCtx } from '../../test/harness.ts';
 import { clock } from './dates.ts';
@@ -50,9 +52,12 @@ describe('campaign, task, breakdown, report, review', () => {
     expect(children).toHaveLength(2);
     expect(children[1]).toMatchObject({ parentId: t.id, depth: 1, assignedByUnitId: city.countyA.id, responsiblePersonName: '赵分解', campaignId: c.id });
 
-    // Branch child reports 100%, the county (assigner of the sub-task) accepts: parent = (0 + 100) / 2 = 50.
-    const r1 = await ok(liaisonA.agent.post(`/api/tasks/${children[1].id}/reports`, { content: '已完成学习', percent: 100, idempotencyKey: idem() }), 201);
-    expect(r1).toMatchObject({ status: 'submitted', periodKey: 'once', periodLabel: '不定期', submittedByName: liaisonA.person.name });
+    // The branch reports 100%, the county (assigner of the sub-task) accepts: parent = (0 + 100) / 2 = 50.
+    const secretary = await loginAs(ctx, 'branch_secretary', city.branchA);
+    const r1 = await ok(secretary.agent.post(`/api/tasks/${children[1].id}/reports`, { content: '已完成学习', percent: 100, idempotencyKey: idem() }), 201);
+    expect(r1).toMatchObject({ status: 'submitted', periodKey: 'once', periodLabel: '不定期', submittedByName: secretary.person.name });
+    // The branch cannot review its own report: the county assigned the sub-task.
+    expect((await secretary.agent.post(`/api/reports/${r1.id}/review`, { version: 1, decision: 'accept' })).statusCode).toBe(403);
     const toReview = await ok(liaisonA.agent.get('/api/reports?toReview=true'));
     expect(toReview.data.map((r: { id: string }) => r.id)).toContain(r1.id);
     const accepted = await ok(liaisonA.agent.post(`/api/reports/${r1.id}/review`, { version: r1.version, decision: 'accept' }));
@@ -62,9 +67,10 @@ describe('campaign, task, breakdown, report, review', () => {
     expect((await ok(admin.get(`/api/tasks/${t.id}`))).progress).toBe(50);
     expect((await ok(admin.get(`/api/campaigns/${c.id}`))).progress).toBe(50);
 
-    // The other child at 60%: parent = floor((60 + 100) / 2) = 80.
+    // The other child at 60%: parent = floor((60 + 100) / 2) = 80. Nobody reviews a report they submitted.
     const r2 = await ok(liaisonA.agent.post(`/api/tasks/${children[0].id}/reports`, { content: '完成六成', percent: 60, idempotencyKey: idem() }), 201);
-    await ok(liaisonA.agent.post(`/api/reports/${r2.id}/review`, { version: 1, decision: 'accept' }));
+    expect((await liaisonA.agent.post(`/api/reports/${r2.id}/review`, { version: 1, decision: 'accept' })).statusCode).toBe(403);
+    await ok(admin.post(`/api/reports/${r2.id}/review`, { version: 1, decision: 'accept' }));
     const parent = await ok(admin.get(`/api/tasks/${t.id}`));
     expect(parent).toMatchObject({ progress: 80, status: 'in_progress', childCount: 2 });
     const camp = await ok(admin.get(`/api/campaigns/${c.id}`));
@@ -72,6 +78,12 @@ describe('campaign, task, breakdown, report, review', () => {
 
     const tree = await ok(admin.get(`/api/tasks/tree?campaignId=${c.id}`));
     expect(tree.map((x: { id: string }) => x.id)).toEqual([t.id, children[0].id, children[1].id]);
+
+    // Every step left an audit row, the roll-up included.
+    const logs = await ctx.db.select().from(auditLog).where(inArray(auditLog.entityId, [t.id, children[1].id, r1.id]));
+    const actions = logs.map((l) => `${l.entity}:${l.action}`);
+    expect(actions).toEqual(expect.arrayContaining(['task:create', 'task:breakdown', 'task_report:submit', 'task_report:accept', 'task:progress']));
+    expect(logs.find((l) => l.action === 'accept')?.username).toBe(liaisonA.username);
   });
 
   it('returns a report only with a comment, and a returned report does not move progress', async () => {

@@ -246,6 +246,7 @@ export async function reviewReport(
     .from(tasks)
     .where(and(eq(tasks.id, before.taskId), unitInScope(caller.scope, tasks.assignedByUnitId)));
   if (!reviewer) throw forbidden('只有下达任务的单位可以审核该报送');
+  if (before.submittedBy === caller.userId) throw forbidden('不能审核本人提交的报送');
   if (before.version !== input.version) throw conflict();
   if (before.status !== 'submitted') throw conflict('该报送已审核，不能重复审核');
   if (input.decision === 'return' && !input.comment) {
