@@ -187,7 +187,7 @@ export function UnitPanel({ selected, onSelect }: { selected: string | null; onS
             key={`${data?.units.length}-${filter}`}
             treeData={treeData}
             selectedKeys={selected ? [selected] : []}
-            onSelect={(keys) => onSelect((keys[0] as string | undefined) ?? null)}
+            onSelect={(keys) => keys.length > 0 && onSelect(keys[0] as string)}
             style={{ maxHeight: 'calc(100vh - 300px)', overflow: 'auto' }}
           />
         )}

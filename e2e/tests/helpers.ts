@@ -1,0 +1,98 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, inject, type TestContext } from 'vitest';
+
+export const baseUrl = inject('baseUrl');
+export const adminPassword = inject('adminPassword');
+const artifacts = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../artifacts');
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+/** One Chromium for the file, a fresh context (no cookies) per test, a screenshot when a test fails. */
+export function useBrowser() {
+  const state: { browser?: Browser; context?: BrowserContext; page?: Page } = {};
+  beforeAll(async () => {
+    state.browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  });
+  afterAll(async () => {
+    await state.browser?.close();
+  });
+  afterEach(async (ctx: TestContext) => {
+    if (ctx.task.result?.state === 'fail' && state.page) {
+      fs.mkdirSync(artifacts, { recursive: true });
+      const name = ctx.task.name.replace(/[^\p{L}\p{N}]+/gu, '-');
+      await state.page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true }).catch(() => undefined);
+    }
+    await state.context?.close();
+    state.context = undefined;
+    state.page = undefined;
+  });
+  return async function newPage(): Promise<Page> {
+    state.context = await state.browser!.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    state.context.setDefaultTimeout(15_000);
+    state.page = await state.context.newPage();
+    return state.page;
+  };
+}
+
+export async function login(page: Page, username: string, password: string) {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByPlaceholder('用户名').fill(username);
+  await page.getByPlaceholder('密码').fill(password);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+}
+
+export async function logout(page: Page) {
+  await page.locator('.app-header').getByRole('button').last().hover();
+  await page.getByRole('menuitem', { name: '退出登录' }).click();
+  await page.waitForURL((url) => url.pathname.startsWith('/login'));
+}
+
+/** Picks a node of an antd TreeSelect (unit pickers) by typing its name and clicking it. */
+export async function pickTreeOption(page: Page, label: string, name: string) {
+  const input = page.getByLabel(label, { exact: true });
+  await input.click();
+  await input.fill(name);
+  await page.locator('.ant-select-dropdown:visible .ant-select-tree-title').getByText(name, { exact: true }).click();
+}
+
+/** Types a date into an antd DatePicker and confirms it. */
+export async function fillDate(page: Page, label: string, date: string) {
+  const input = page.getByLabel(label, { exact: true });
+  await input.click();
+  await input.fill(date);
+  await input.press('Enter');
+}
+
+/** A tiny API client with its own session, for preconditions that are not what a test is about. */
+export async function apiAs(username: string, password: string) {
+  const res = await fetch(`${baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (!res.ok) throw new Error(`登录失败：${res.status} ${await res.text()}`);
+  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0];
+  return async function call<T>(method: string, url: string, body?: unknown): Promise<T> {
+    const r = await fetch(`${baseUrl}${url}`, {
+      method,
+      headers: { cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await r.text();
+    if (!r.ok) throw new Error(`${method} ${url} → ${r.status} ${text}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  };
+}

@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['tests/**/*.test.ts'],
+    globalSetup: ['./setup/server.ts'],
+    // One real server and one browser at a time: the flows build on a shared database.
+    fileParallelism: false,
+    testTimeout: 180_000,
+    hookTimeout: 240_000,
+    teardownTimeout: 30_000,
+  },
+});
