@@ -69,3 +69,15 @@ export async function loadPerson(db: DbLike, id: string) {
 }
 
 export const isAtOrBelow = (path: string, ancestorPath: string) => path.startsWith(ancestorPath);
+
+/** Rows grouped by a key, for presenting a page of records with their children loaded in one query. */
+export function groupBy<T>(rows: T[], key: (r: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const r of rows) {
+    const k = key(r);
+    const list = out.get(k);
+    if (list) list.push(r);
+    else out.set(k, [r]);
+  }
+  return out;
+}

@@ -11,7 +11,7 @@ import { filePath, storeUpload } from '../../platform/files.ts';
 import { envelope, likeText, orderOf, pageOf, type ListParams } from '../../platform/list.ts';
 import { pathInScope, unitInScope, type DataScope } from '../../platform/scope.ts';
 import type { Caller } from '../../platform/session.ts';
-import { campaignVisible, taskVisible, unitForAssignment } from './access.ts';
+import { campaignVisible, groupBy, taskVisible, unitForAssignment } from './access.ts';
 import { overdueCutoff } from './dates.ts';
 
 type CampaignRow = typeof campaigns.$inferSelect;
@@ -47,8 +47,9 @@ async function campaignStats(db: DbLike, scope: DataScope, ids: string[], today:
     .where(and(inArray(tasks.campaignId, ids), taskVisible(scope)));
   const visible = new Set(rows.map((r) => r.id));
   const cutoff = overdueCutoff(today);
+  const byCampaign = groupBy(rows, (r) => r.campaignId!);
   for (const id of ids) {
-    const mine = rows.filter((r) => r.campaignId === id);
+    const mine = byCampaign.get(id) ?? [];
     const top = mine.filter((r) => !r.parentId || !visible.has(r.parentId));
     out.set(id, {
       taskCount: mine.length,

@@ -9,7 +9,7 @@ import { badRequest, conflict, forbidden, notFound } from '../../platform/errors
 import { envelope, orderOf, pageOf, type ListParams } from '../../platform/list.ts';
 import { unitInScope, type DataScope } from '../../platform/scope.ts';
 import type { Caller } from '../../platform/session.ts';
-import { meetingVisible, unitForAssignment } from './access.ts';
+import { groupBy, meetingVisible, unitForAssignment } from './access.ts';
 import { getVisibleCampaign } from './campaigns.ts';
 import { createTask, type TaskRow } from './tasks.ts';
 
@@ -29,6 +29,8 @@ async function presentMeetings(db: DbLike, rows: { meeting: MeetingRow; unitName
         db.select().from(meetingDecisions).where(inArray(meetingDecisions.meetingId, ids)).orderBy(asc(meetingDecisions.seq)),
       ])
     : [[], []];
+  const attendeesBy = groupBy(attendees, (a) => a.meetingId);
+  const decisionsBy = groupBy(decisions, (d) => d.meetingId);
   return rows.map(({ meeting: m, unitName }) => ({
     id: m.id,
     unitId: m.unitId,
@@ -39,10 +41,8 @@ async function presentMeetings(db: DbLike, rows: { meeting: MeetingRow; unitName
     heldAt: m.heldAt.toISOString(),
     place: m.place,
     minutes: m.minutes,
-    attendees: attendees.filter((a) => a.meetingId === m.id).map((a) => ({ id: a.id, name: a.name })),
-    decisions: decisions
-      .filter((d) => d.meetingId === m.id)
-      .map((d) => ({ id: d.id, seq: d.seq, content: d.content, taskId: d.taskId })),
+    attendees: (attendeesBy.get(m.id) ?? []).map((a) => ({ id: a.id, name: a.name })),
+    decisions: (decisionsBy.get(m.id) ?? []).map((d) => ({ id: d.id, seq: d.seq, content: d.content, taskId: d.taskId })),
     version: m.version,
   }));
 }

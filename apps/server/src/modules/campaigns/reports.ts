@@ -11,7 +11,7 @@ import { filePath, storeUpload } from '../../platform/files.ts';
 import { envelope, orderOf, pageOf, type ListParams } from '../../platform/list.ts';
 import { unitInScope, type DataScope } from '../../platform/scope.ts';
 import type { Caller } from '../../platform/session.ts';
-import { reportVisible } from './access.ts';
+import { groupBy, reportVisible } from './access.ts';
 import { applyAcceptedReport, getVisibleTask, type TaskRow } from './tasks.ts';
 
 type ReportRow = typeof taskReports.$inferSelect;
@@ -47,6 +47,7 @@ async function presentReports(db: DbLike, rows: Joined[]): Promise<TaskReport[]>
         .where(inArray(taskReportFiles.reportId, ids))
         .orderBy(asc(files.createdAt))
     : [];
+  const filesByReport = groupBy(attached, (a) => a.reportId);
   return rows.map(({ report: r, task, submittedByName, reviewedByName }) => ({
     id: r.id,
     taskId: r.taskId,
@@ -61,7 +62,7 @@ async function presentReports(db: DbLike, rows: Joined[]): Promise<TaskReport[]>
     reviewedAt: r.reviewedAt?.toISOString() ?? null,
     submittedByName,
     submittedAt: r.createdAt.toISOString(),
-    files: attached.filter((a) => a.reportId === r.id).map((a) => presentFile(a.file)),
+    files: (filesByReport.get(r.id) ?? []).map((a) => presentFile(a.file)),
     version: r.version,
   }));
 }

@@ -9,7 +9,7 @@ import { envelope, likeText, orderOf, pageOf, type ListParams } from '../../plat
 import { pathInScope, unitInScope, type DataScope } from '../../platform/scope.ts';
 import type { Caller } from '../../platform/session.ts';
 import { unitNamePaths } from '../org/units.ts';
-import { isAtOrBelow, loadPerson, loadUnit, taskVisible, unitForAssignment } from './access.ts';
+import { groupBy, isAtOrBelow, loadPerson, loadUnit, taskVisible, unitForAssignment } from './access.ts';
 import { getCampaignForChange, getVisibleCampaign } from './campaigns.ts';
 import { overdueCutoff, taskDates } from './dates.ts';
 
@@ -52,9 +52,11 @@ async function presentTasks(db: DbLike, rows: Joined[], today: string): Promise<
           .where(and(inArray(taskReports.taskId, ids), inArray(taskReports.status, ['submitted', 'accepted']))),
       ])
     : [[], []];
+  const coByTask = groupBy(co, (c) => c.taskId);
+  const periodsByTask = groupBy(reported, (x) => x.taskId);
   return rows.map((r) => {
     const t = r.task;
-    const periods = new Set(reported.filter((x) => x.taskId === t.id).map((x) => x.periodKey));
+    const periods = new Set((periodsByTask.get(t.id) ?? []).map((x) => x.periodKey));
     return {
       id: t.id,
       campaignId: t.campaignId,
@@ -67,7 +69,7 @@ async function presentTasks(db: DbLike, rows: Joined[], today: string): Promise<
       dimension: t.dimension,
       leadUnitId: t.leadUnitId,
       leadUnitName: r.leadUnitName,
-      coUnits: co.filter((c) => c.taskId === t.id).map((c) => ({ id: c.id, name: c.name })),
+      coUnits: (coByTask.get(t.id) ?? []).map((c) => ({ id: c.id, name: c.name })),
       assignedByUnitId: t.assignedByUnitId,
       responsiblePersonId: t.responsiblePersonId,
       responsiblePersonName: r.responsiblePersonName,
