@@ -258,31 +258,45 @@ function first(org: Org, unitKey: string, post?: string): PersonSpec {
 
 // ---------------------------------------------------------------- logins
 
-export type AccountSpec = { username: string; personKey: string | null; roles: string[]; note: string };
+/** `main`: the logins a newcomer tries first (one per role); the others report for their units. */
+export type AccountSpec = { username: string; personKey: string | null; roles: string[]; note: string; main: boolean };
 
-/** One login per role; `admin` is the built-in account created at first start. */
+/**
+ * One login per role (`admin` is the built-in account created at first start), plus the accounts of the units
+ * that report progress: every report is filed by someone other than the person who reviews it.
+ */
 export function demoAccounts(org: Org): AccountSpec[] {
   const c0 = org.counties[0];
-  return [
+  const counties = org.counties.slice(0, 4);
+  const main = [
     { username: 'admin', personKey: null, roles: ['dept_admin', 'sys_admin', 'audit_admin'], note: '内置管理员，可见全市' },
     { username: 'shibu', personKey: first(org, 'city', '督查专员').key, roles: ['dept_admin'], note: '部机关：下达专项行动任务、审核各单位进展' },
+    { username: c0.key, personKey: first(org, c0.key, '联络员').key, roles: ['liaison'], note: `${c0.name}委宣传部联络员：分解任务、审核本县进展，只见本县` },
+    { username: `${c0.key}.zhibu`, personKey: first(org, `${c0.key}/branch`, '支部书记').key, roles: ['branch_secretary'], note: `${c0.name}委宣传部机关党支部书记，只见本支部` },
+    { username: `${c0.key}.jizhe`, personKey: first(org, `${c0.key}/media`, '记者').key, roles: ['staff'], note: `${c0.name}融媒体中心记者，只见本人任务` },
+    { username: 'xitong', personKey: first(org, 'city/office', '一级科员').key, roles: ['sys_admin'], note: '系统管理员（三员分立）' },
+    { username: 'shenji', personKey: peopleOf(org, 'city/office', '一级科员')[1].key, roles: ['audit_admin'], note: '审计管理员（三员分立），只看审计日志' },
+  ].map((a) => ({ ...a, main: true }));
+  const units: Omit<AccountSpec, 'main'>[] = [
     ...CITY_OFFICES.map((o) => ({
       username: `shi.${o.pinyin}`,
       personKey: peopleOf(org, `city/${o.key}`)[0].key,
       roles: ['liaison'],
-      note: `${o.name}负责人，报送本科室任务进展`,
+      note: `市委宣传部${o.name}，报送本科室任务进展`,
     })),
-    ...org.counties.slice(0, 4).map((c) => ({
-      username: `${c.key}`,
+    ...counties.slice(1).map((c) => ({
+      username: c.key,
       personKey: first(org, c.key, '联络员').key,
       roles: ['liaison'],
-      note: `${c.name}委宣传部联络员，只见本县（区）`,
+      note: `${c.name}委宣传部联络员`,
     })),
-    { username: `${c0.key}.zhibu`, personKey: first(org, `${c0.key}/branch`, '支部书记').key, roles: ['branch_secretary'], note: `${c0.name}委宣传部机关党支部书记` },
-    { username: `${c0.key}.jizhe`, personKey: first(org, `${c0.key}/media`, '记者').key, roles: ['staff'], note: `${c0.name}融媒体中心记者，有本人任务` },
-    { username: 'xitong', personKey: first(org, 'city/office', '一级科员').key, roles: ['sys_admin'], note: '系统管理员（三员分立）' },
-    { username: 'shenji', personKey: peopleOf(org, 'city/office', '一级科员')[1].key, roles: ['audit_admin'], note: '审计管理员（三员分立），只看审计日志' },
+    ...counties.flatMap((c) => [
+      ...(c === c0 ? [] : [{ username: `${c.key}.zhibu`, personKey: first(org, `${c.key}/branch`, '支部书记').key, roles: ['branch_secretary'], note: `${c.name}委宣传部机关党支部书记` }]),
+      { username: `${c.key}.rongmei`, personKey: first(org, `${c.key}/media`, '主任').key, roles: ['liaison'], note: `${c.name}融媒体中心，报送本中心进展` },
+      { username: `${c.key}.wenming`, personKey: first(org, `${c.key}/practice`, '主任').key, roles: ['liaison'], note: `${c.name}新时代文明实践中心，报送本中心进展` },
+    ]),
   ];
+  return [...main, ...units.map((a) => ({ ...a, main: false }))];
 }
 
 // ---------------------------------------------------------------- groups
@@ -687,7 +701,7 @@ const ROLE_NAMES: Record<string, string> = {
 };
 
 /** The demo logins with their roles, units and people, for the console and ACCOUNTS.md. */
-export function accountRows(): { username: string; roles: string; unit: string; person: string; note: string }[] {
+export function accountRows(): { username: string; roles: string; unit: string; person: string; note: string; main: boolean }[] {
   const org = generateOrg();
   const byKey = new Map(org.persons.map((p) => [p.key, p]));
   return demoAccounts(org).map((a) => {
@@ -698,22 +712,34 @@ export function accountRows(): { username: string; roles: string; unit: string; 
       unit: p ? unitLabel(org, p.unitKey) : '全市',
       person: p ? `${p.name}（${p.post}）` : '—',
       note: a.note,
+      main: a.main,
     };
   });
 }
 
-/** The demo logins as a Markdown table (the content of ACCOUNTS.md). */
+/** The demo logins as Markdown (the content of ACCOUNTS.md). */
 export function accountsMarkdown(): string {
-  const rows = accountRows().map((a) => `| \`${a.username}\` | ${a.roles} | ${a.unit} | ${a.person} | ${a.note} |`);
+  const rows = accountRows();
+  const table = (main: boolean) => [
+    '| 用户名 | 角色 | 单位 | 人员 | 说明 |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows.filter((a) => a.main === main).map((a) => `| \`${a.username}\` | ${a.roles} | ${a.unit} | ${a.person} | ${a.note} |`),
+  ];
   return [
     '# 演示账号',
     '',
-    `\`npm run demo\` 启动的演示城市“${CITY_NAME}”中，每个角色至少一个登录账号，密码统一为 \`${DEMO_PASSWORD}\`` +
+    `\`npm run demo\` 启动的演示城市“${CITY_NAME}”中，所有账号的密码均为 \`${DEMO_PASSWORD}\`` +
       '（`admin` 在设置了 `LUOSHI_ADMIN_PASSWORD` 时使用该密码）。',
     '',
-    '| 用户名 | 角色 | 单位 | 人员 | 说明 |',
-    '| --- | --- | --- | --- | --- |',
-    ...rows,
+    '## 每个角色一个账号',
+    '',
+    ...table(true),
+    '',
+    '## 各单位报送进展的账号',
+    '',
+    '演示数据中的进展由这些账号报送，由下达任务的单位审核（本人不能审核本人的报送）。',
+    '',
+    ...table(false),
     '',
     '本文件由 `apps/server/src/demo/city.ts` 的 `accountsMarkdown()` 生成（`npx tsx apps/server/src/demo/accounts.ts` 重写），测试会核对两者一致。',
     '',
@@ -723,12 +749,14 @@ export function accountsMarkdown(): string {
 /** The demo logins as printed at every demo start. */
 export function accountsConsole(adminPasswordDiffers: boolean): string {
   const rows = accountRows();
-  const w = Math.max(...rows.map((r) => r.username.length));
+  const main = rows.filter((r) => r.main);
+  const w = Math.max(...main.map((r) => r.username.length));
   return [
     '',
     '================ 落实 演示账号 ================',
-    `密码统一为 ${DEMO_PASSWORD}${adminPasswordDiffers ? '（admin 使用 LUOSHI_ADMIN_PASSWORD）' : ''}`,
-    ...rows.map((r) => `  ${r.username.padEnd(w)}  ${r.roles}  ${r.unit}  ${r.person === '—' ? '' : r.person}`),
+    `密码均为 ${DEMO_PASSWORD}${adminPasswordDiffers ? '（admin 使用 LUOSHI_ADMIN_PASSWORD）' : ''}`,
+    ...main.map((r) => `  ${r.username.padEnd(w)}  ${r.roles}  ${r.unit}${r.person === '—' ? '' : `  ${r.person}`}`),
+    `另有各单位报送账号 ${rows.length - main.length} 个，见 apps/server/src/demo/ACCOUNTS.md`,
     '==============================================',
     '',
   ].join('\n');
