@@ -68,6 +68,7 @@ export const CampaignDocument = z.object({
   uploadedBy: z.string().nullable(),
   createdAt: z.string(),
 });
+export type CampaignDocument = z.infer<typeof CampaignDocument>;
 
 /** What a person can see of a stored file. */
 export const FileRef = z.object({ id: z.string(), name: z.string(), size: z.number().int(), mime: z.string() });
@@ -234,6 +235,7 @@ export const Meeting = z.object({
   decisions: z.array(MeetingDecision),
   version: z.number().int(),
 });
+export type Meeting = z.infer<typeof Meeting>;
 const MeetingFields = {
   unitId: Id.optional(),
   campaignId: Id.nullable().optional(),

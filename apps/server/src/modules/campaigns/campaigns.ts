@@ -1,21 +1,19 @@
 import fs from 'node:fs';
 import { and, asc, desc, eq, ilike, inArray, sql, type SQL } from 'drizzle-orm';
 import type { MultipartFile } from '@fastify/multipart';
-import { DocumentKind, type Campaign } from '@luoshi/contract';
-import type { z } from 'zod';
+import { DocumentKind, type Campaign, type CampaignDocument } from '@luoshi/contract';
 import type { DbLike } from '../../db/client.ts';
 import { campaignDocuments, campaigns, files, groups, tasks, units, users } from '../../db/schema/index.ts';
 import { audit, type Actor } from '../../platform/audit.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts';
 import { filePath, storeUpload } from '../../platform/files.ts';
 import { envelope, likeText, orderOf, pageOf, type ListParams } from '../../platform/list.ts';
-import { pathInScope, unitInScope, type DataScope } from '../../platform/scope.ts';
+import { unitInScope, type DataScope } from '../../platform/scope.ts';
 import type { Caller } from '../../platform/session.ts';
 import { campaignVisible, groupBy, taskVisible, unitForAssignment } from './access.ts';
 import { overdueCutoff } from './dates.ts';
 
 type CampaignRow = typeof campaigns.$inferSelect;
-type CampaignDocument = z.infer<typeof import('@luoshi/contract').CampaignDocument>;
 
 const campaignColumns = {
   campaign: campaigns,

@@ -1,6 +1,5 @@
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import type { z } from 'zod';
-import type { Meeting as MeetingSchema, ReportCycle } from '@luoshi/contract';
+import type { Meeting, ReportCycle } from '@luoshi/contract';
 import type { DbLike } from '../../db/client.ts';
 import { meetingAttendees, meetingDecisions, meetings, persons, units } from '../../db/schema/index.ts';
 import { audit, type Actor } from '../../platform/audit.ts';
@@ -13,7 +12,6 @@ import { groupBy, meetingVisible, unitForAssignment } from './access.ts';
 import { getVisibleCampaign } from './campaigns.ts';
 import { createTask, type TaskRow } from './tasks.ts';
 
-type Meeting = z.infer<typeof MeetingSchema>;
 type MeetingRow = typeof meetings.$inferSelect;
 
 async function presentMeetings(db: DbLike, rows: { meeting: MeetingRow; unitName: string }[]): Promise<Meeting[]> {
