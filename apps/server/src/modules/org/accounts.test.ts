@@ -216,6 +216,13 @@ describe('accounts 账号', () => {
     expect((await liaisonB.agent.get('/api/auth/me')).statusCode).toBe(200);
   });
 
+  it('does not change the caller’s own account here', async () => {
+    const manager = await countyAccountManager();
+    const res = await manager.agent.patch(`/api/org/persons/${manager.person.id}/account`, { disabled: true });
+    expect(res.statusCode).toBe(400);
+    expect((await manager.agent.get('/api/auth/me')).statusCode).toBe(200);
+  });
+
   it('answers 404 when a person has no account to change', async () => {
     const person = await makePerson(ctx.db, city.countyA);
     expect((await admin.patch(`/api/org/persons/${person.id}/account`, { disabled: true })).statusCode).toBe(404);

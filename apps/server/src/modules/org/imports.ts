@@ -53,7 +53,10 @@ export function assertMayImport(caller: Caller, kind: ImportKind) {
 /** Reads the uploaded part: an .xlsx file (by name and by its first bytes), else a 400 in plain words. */
 export async function readUpload(part: MultipartFile | undefined): Promise<Buffer> {
   if (!part) throw badRequest('请选择要导入的 Excel 文件');
-  if (part.fieldname !== 'file') throw badRequest('上传字段应为 file');
+  if (part.fieldname !== 'file') {
+    part.file.resume();
+    throw badRequest('上传字段应为 file');
+  }
   const name = part.filename || '';
   if (!name.toLowerCase().endsWith('.xlsx')) {
     part.file.resume();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loginAdmin, loginAs, makeCity, makePerson, makeTestApp, makeUnit, type Agent, type TestCtx } from '../../test/harness.ts';
+import { login, loginAdmin, loginAs, makeCity, makePerson, makeTestApp, makeUnit, type Agent, type TestCtx } from '../../test/harness.ts';
 import { auditRows, sheetOf } from './testing.ts';
 
 let ctx: TestCtx;
@@ -105,6 +105,35 @@ describe('people 人员', () => {
     // The liaison's scope is now the branch: the county itself is out of reach.
     expect((await liaison.agent.get(`/api/org/units/${city.countyA.id}`)).statusCode).toBe(404);
     expect((await liaison.agent.get(`/api/org/units/${city.branchA.id}`)).statusCode).toBe(200);
+  });
+});
+
+describe('people with logins', () => {
+  it('disabling a person ends their sessions and stops them signing in', async () => {
+    const staff = await loginAs(ctx, 'staff', city.countyA);
+    expect((await staff.agent.get('/api/auth/me')).statusCode).toBe(200);
+    const res = await admin.patch(`/api/org/persons/${staff.person.id}`, { version: 1, disabled: true });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().account.disabled).toBe(true);
+    expect((await staff.agent.get('/api/auth/me')).statusCode).toBe(401);
+    await expect(login(ctx.app, staff.username, staff.password)).rejects.toThrow(/401/);
+  });
+
+  it('will not let a liaison disable or move someone whose login is more powerful (403), nor disable themselves', async () => {
+    const liaison = await loginAs(ctx, 'liaison', city.countyA);
+    const boss = await loginAs(ctx, 'dept_admin', city.countyA);
+    const disable = await liaison.agent.patch(`/api/org/persons/${boss.person.id}`, { version: 1, disabled: true });
+    expect(disable.statusCode).toBe(403);
+    expect(disable.json().error.message).toContain('账号权限超出您的权限');
+    const move = await liaison.agent.patch(`/api/org/persons/${boss.person.id}`, { version: 1, unitId: city.branchA.id });
+    expect(move.statusCode).toBe(403);
+    expect((await boss.agent.get('/api/auth/me')).json().unit.id).toBe(city.countyA.id);
+    // An edit that leaves the login alone is fine.
+    expect((await liaison.agent.patch(`/api/org/persons/${boss.person.id}`, { version: 1, post: '常务副部长' })).statusCode).toBe(200);
+
+    const self = await liaison.agent.patch(`/api/org/persons/${liaison.person.id}`, { version: 1, disabled: true });
+    expect(self.statusCode).toBe(400);
+    expect(self.json().error.message).toBe('不能停用本人');
   });
 });
 

@@ -3,10 +3,11 @@ import type { Account, Person } from '@luoshi/contract';
 import type { Db, DbLike } from '../../db/client.ts';
 import { persons, roles, units, userRoles, users } from '../../db/schema/index.ts';
 import { audit, type Actor } from '../../platform/audit.ts';
-import { badRequest, conflict, notFound } from '../../platform/errors.ts';
+import { badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts';
 import { envelope, likeText, orderOf, pageOf, type ListParams } from '../../platform/list.ts';
 import { ownedBy, unitInScope, type DataScope } from '../../platform/scope.ts';
-import { endSessionsOf } from '../../platform/session.ts';
+import { endSessionsOf, type Caller } from '../../platform/session.ts';
+import { problemGranting } from './roles.ts';
 import { getUnitInScope, unitNamePaths } from './units.ts';
 import { excelDate, type XlsxColumn } from './xlsx.ts';
 
@@ -202,13 +203,15 @@ export async function createPerson(tx: DbLike, scope: DataScope, actor: Actor, i
 
 export async function updatePerson(
   tx: DbLike,
-  scope: DataScope,
+  caller: Caller,
   actor: Actor,
   id: string,
   patch: Partial<PersonInput> & { version: number; disabled?: boolean },
 ) {
+  const { scope } = caller;
   const before = await getPersonInScope(tx, scope, id, true);
   if (before.version !== patch.version) throw conflict();
+  if (patch.disabled === true && id === scope.personId) throw badRequest('不能停用本人');
   // Moving someone to another unit needs that unit in scope too, or a county could hand its people to another.
   if (patch.unitId && patch.unitId !== before.unitId) await placeableUnit(tx, scope, patch.unitId);
   const { version: _v, ...fields } = patch;
@@ -220,6 +223,17 @@ export async function updatePerson(
     .where(eq(persons.id, id))
     .returning();
   const [account] = await tx.select({ id: users.id, disabled: users.disabled }).from(users).where(eq(users.personId, id));
+  const touchesLogin = account && (after.unitId !== before.unitId || (patch.disabled === true && !account.disabled));
+  if (touchesLogin && account.id !== caller.userId) {
+    // Moving or disabling a person moves or disables their login: not for a login more powerful than the caller's.
+    const held = await tx
+      .select({ name: roles.name, scope: roles.scope, permissions: roles.permissions })
+      .from(userRoles)
+      .innerJoin(roles, eq(roles.id, userRoles.roleId))
+      .where(eq(userRoles.userId, account.id));
+    const problem = held.map((r) => problemGranting(caller, r)).find(Boolean);
+    if (problem) throw forbidden(`${before.name}的账号权限超出您的权限，不能调动或停用：${problem}`);
+  }
   if (account && after.unitId !== before.unitId) {
     // The login's data scope is anchored at the person's unit, so it follows the person.
     await tx.update(users).set({ unitId: after.unitId, updatedAt: new Date() }).where(eq(users.id, account.id));

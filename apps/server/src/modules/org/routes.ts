@@ -146,7 +146,7 @@ export const orgModule: Module = {
         schema: { tags, summary: '修改人员（含调动单位、停用）', params: IdParams, body: UpdatePersonBody, response: { 200: Person } },
       },
       async (req) => {
-        const row = await db.transaction((tx) => updatePerson(tx, callerOf(req).scope, actorOf(req), req.params.id, req.body));
+        const row = await db.transaction((tx) => updatePerson(tx, callerOf(req), actorOf(req), req.params.id, req.body));
         return presentPerson(db, row);
       },
     );

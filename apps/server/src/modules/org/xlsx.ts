@@ -78,14 +78,15 @@ export async function readSheet(content: Buffer, required: readonly string[], kn
     throw badRequest(`第 1 行应为表头，缺少列：${missing.join('、')}。请使用导入模板`, missing.map((m) => ({ field: m, message: '缺少此列' })));
   }
   const out: SheetRow[] = [];
-  for (let line = 2; line <= ws.rowCount; line++) {
-    const row = ws.getRow(line);
+  // eachRow skips rows that were never written, so a sheet formatted down to row 1,048,576 costs nothing.
+  ws.eachRow({ includeEmpty: false }, (row, line) => {
+    if (line === 1) return;
     const cells = new Map<string, ExcelJS.CellValue>();
     for (const [h, col] of columns) cells.set(h, row.getCell(col).value);
-    if ([...cells.values()].every((v) => cellText(v) === '')) continue;
+    if ([...cells.values()].every((v) => cellText(v) === '')) return;
     out.push({ line, cells });
     if (out.length > MAX_ROWS) throw badRequest(`单次最多导入 ${MAX_ROWS} 行，请拆分文件后分批导入`);
-  }
+  });
   return out;
 }
 
