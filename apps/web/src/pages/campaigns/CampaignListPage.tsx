@@ -70,6 +70,7 @@ export function CampaignListPage() {
           {
             title: t('campaign.dimensions'),
             dataIndex: 'dimensions',
+            width: 170,
             render: (d: string[]) => d.map((x) => <Tag key={x} color="volcano">{x}</Tag>),
           },
           { title: t('campaign.period'), key: 'period', width: 210, render: (_, r) => `${r.startDate} ${t('common.to')} ${r.endDate}` },
@@ -85,7 +86,9 @@ export function CampaignListPage() {
             title: t('campaign.progress'),
             dataIndex: 'progress',
             width: 180,
-            render: (p: number, r) => <Progress percent={p} size="small" status={r.overdueCount > 0 ? 'exception' : p >= 100 ? 'success' : 'active'} />,
+            render: (p: number, r) => (
+              <Progress percent={p} size="small" format={(v) => `${v}%`} status={r.overdueCount > 0 ? 'exception' : p >= 100 ? 'success' : 'normal'} />
+            ),
           },
           {
             title: t('campaign.status'),

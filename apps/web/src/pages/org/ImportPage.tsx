@@ -113,7 +113,11 @@ export function ImportPage() {
                   dataSource={preview.sample}
                   pagination={false}
                   scroll={{ x: true }}
-                  columns={sampleCols.map((c) => ({ title: c, dataIndex: c, render: (v: unknown) => (v === null || v === undefined ? '' : String(v)) }))}
+                  columns={sampleCols.map((c) => ({
+                    title: t(`import.col.${c === 'name' ? (preview.kind === 'units' ? 'unitName' : 'personName') : c}`, { defaultValue: c }),
+                    dataIndex: c,
+                    render: (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'boolean' ? t(v ? 'import.yes' : 'import.no') : String(v)),
+                  }))}
                 />
               </Card>
             )}
