@@ -74,7 +74,7 @@ export const orgModule: Module = {
     );
     app.get(
       '/api/org/units/export.xlsx',
-      { config: { permission: 'org:unit:read' }, schema: { tags, summary: '导出单位列表（XLSX）', querystring: UnitExportQuery, response: xlsxResponse } },
+      { config: { permission: 'org:unit:read' }, schema: { tags, summary: '导出单位列表（XLSX）', querystring: UnitExportQuery, response: xlsxResponse, produces: [XLSX_MIME] } },
       async (req, reply) => {
         const { columns, rows } = await unitExportRows(db, callerOf(req).scope, req.query);
         return sendXlsx(reply, `单位列表-${shanghaiDate()}.xlsx`, '单位', columns, rows);
@@ -120,7 +120,7 @@ export const orgModule: Module = {
     );
     app.get(
       '/api/org/persons/export.xlsx',
-      { config: { permission: 'org:person:read' }, schema: { tags, summary: '导出人员列表（XLSX）', querystring: PersonExportQuery, response: xlsxResponse } },
+      { config: { permission: 'org:person:read' }, schema: { tags, summary: '导出人员列表（XLSX）', querystring: PersonExportQuery, response: xlsxResponse, produces: [XLSX_MIME] } },
       async (req, reply) => {
         const { columns, rows } = await personExportRows(db, callerOf(req).scope, req.query);
         return sendXlsx(reply, `人员列表-${shanghaiDate()}.xlsx`, '人员', columns, rows);
@@ -261,7 +261,7 @@ export const orgModule: Module = {
       '/api/org/imports/template/:kind',
       {
         config: { permission: 'org:unit:read' },
-        schema: { tags, summary: '下载导入模板（XLSX）', params: z.object({ kind: ImportKind }), response: xlsxResponse },
+        schema: { tags, summary: '下载导入模板（XLSX）', params: z.object({ kind: ImportKind }), response: xlsxResponse, produces: [XLSX_MIME] },
       },
       async (req, reply) => {
         assertMayImport(callerOf(req), req.params.kind);
