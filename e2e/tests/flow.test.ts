@@ -91,8 +91,10 @@ describe('专项行动主流程', () => {
     await percent.press('Tab');
     // A double click on 提交 makes one report.
     await reportDialog.getByRole('button', { name: '提交' }).dblclick();
-    await page.getByText('进展已报送，等待审核').waitFor();
+    await page.getByText('进展已报送，等待审核').first().waitFor();
     await reportDialog.waitFor({ state: 'hidden' });
+    await page.waitForTimeout(300);
+    expect(await page.getByText('进展已报送，等待审核').count()).toBe(1);
     await logout(page);
 
     // The admin accepts it in 进展审核.

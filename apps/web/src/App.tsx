@@ -1,6 +1,6 @@
 import { App as AntdApp, ConfigProvider } from 'antd';
 import { QueryClient, QueryClientProvider, useQueryClient } from '@tanstack/react-query';
-import { useEffect } from 'react';
+import { lazy, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Route, Routes, useLocation, useNavigate } from 'react-router';
 import { ApiError, setUnauthorizedHandler } from './api/client';
@@ -8,17 +8,19 @@ import { meKey } from './api/auth';
 import { antdLocale } from './i18n';
 import { AppLayout } from './components/AppLayout';
 import { LoginPage } from './pages/auth/LoginPage';
-import { HomePage } from './pages/home/HomePage';
-import { OrgPage } from './pages/org/OrgPage';
-import { ImportPage } from './pages/org/ImportPage';
-import { CampaignListPage } from './pages/campaigns/CampaignListPage';
-import { CampaignDetailPage } from './pages/campaigns/CampaignDetailPage';
-import { KeyTasksPage } from './pages/campaigns/KeyTasksPage';
-import { MyTasksPage } from './pages/campaigns/MyTasksPage';
-import { ReviewPage } from './pages/campaigns/ReviewPage';
-import { MeetingListPage } from './pages/campaigns/MeetingListPage';
-import { MeetingDetailPage } from './pages/campaigns/MeetingDetailPage';
-import { NotFoundPage } from './pages/home/NotFoundPage';
+
+// Pages load on first visit, so the login page does not wait for every module.
+const HomePage = lazy(() => import('./pages/home/HomePage').then((m) => ({ default: m.HomePage })));
+const OrgPage = lazy(() => import('./pages/org/OrgPage').then((m) => ({ default: m.OrgPage })));
+const ImportPage = lazy(() => import('./pages/org/ImportPage').then((m) => ({ default: m.ImportPage })));
+const CampaignListPage = lazy(() => import('./pages/campaigns/CampaignListPage').then((m) => ({ default: m.CampaignListPage })));
+const CampaignDetailPage = lazy(() => import('./pages/campaigns/CampaignDetailPage').then((m) => ({ default: m.CampaignDetailPage })));
+const KeyTasksPage = lazy(() => import('./pages/campaigns/KeyTasksPage').then((m) => ({ default: m.KeyTasksPage })));
+const MyTasksPage = lazy(() => import('./pages/campaigns/MyTasksPage').then((m) => ({ default: m.MyTasksPage })));
+const ReviewPage = lazy(() => import('./pages/campaigns/ReviewPage').then((m) => ({ default: m.ReviewPage })));
+const MeetingListPage = lazy(() => import('./pages/campaigns/MeetingListPage').then((m) => ({ default: m.MeetingListPage })));
+const MeetingDetailPage = lazy(() => import('./pages/campaigns/MeetingDetailPage').then((m) => ({ default: m.MeetingDetailPage })));
+const NotFoundPage = lazy(() => import('./pages/home/NotFoundPage').then((m) => ({ default: m.NotFoundPage })));
 
 const queryClient = new QueryClient({
   defaultOptions: {

@@ -15,7 +15,7 @@ import {
 import { Button, Dropdown, Layout, Menu, Space, Spin } from 'antd';
 import type { MenuProps } from 'antd';
 import { useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { logout, useMe } from '../api/auth';
@@ -112,7 +112,9 @@ export function AppLayout() {
           </Space>
         </Layout.Header>
         <Layout.Content style={{ padding: 20 }}>
-          <Outlet />
+          <Suspense fallback={<Spin style={{ display: 'block', marginTop: 80 }} />}>
+            <Outlet />
+          </Suspense>
         </Layout.Content>
       </Layout>
       <ChangePasswordModal open={pwdOpen} onClose={() => setPwdOpen(false)} />

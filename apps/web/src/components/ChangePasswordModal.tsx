@@ -3,6 +3,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { changePassword } from '../api/auth';
 import { useShowError } from './errors';
+import { useGuardedSubmit } from './useGuardedSubmit';
 
 export function ChangePasswordModal({ open, onClose }: { open: boolean; onClose: () => void }) {
   const { t } = useTranslation();
@@ -18,6 +19,7 @@ export function ChangePasswordModal({ open, onClose }: { open: boolean; onClose:
     },
     onError: (e) => showError(e, form),
   });
+  const submit = useGuardedSubmit(m);
   return (
     <Modal
       title={t('password.title')}
@@ -27,7 +29,7 @@ export function ChangePasswordModal({ open, onClose }: { open: boolean; onClose:
       okButtonProps={{ loading: m.isPending }}
       destroyOnHidden
     >
-      <Form form={form} layout="vertical" onFinish={(v) => m.mutate(v)}>
+      <Form form={form} layout="vertical" onFinish={submit}>
         <Form.Item name="oldPassword" label={t('password.old')} rules={[{ required: true, message: t('password.oldRequired') }]}>
           <Input.Password autoComplete="current-password" />
         </Form.Item>

@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { login, meKey, useMe } from '../../api/auth';
 import { ApiError } from '../../api/client';
+import { useGuardedSubmit } from '../../components/useGuardedSubmit';
 
 export function LoginPage() {
   const { t } = useTranslation();
@@ -33,6 +34,8 @@ export function LoginPage() {
     },
   });
 
+  const submit = useGuardedSubmit(m);
+
   if (me && !m.isPending) return <Navigate to={target} replace />;
 
   return (
@@ -43,7 +46,10 @@ export function LoginPage() {
           <div>{t('app.subtitle')}</div>
         </div>
         {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} role="alert" />}
-        <Form form={form} size="large" onFinish={(v) => { setError(null); m.mutate(v); }} onValuesChange={() => error && setError(null)}>
+        <Form form={form} size="large" onFinish={(v) => {
+            setError(null);
+            submit(v);
+          }} onValuesChange={() => error && setError(null)}>
           <Form.Item name="username" rules={[{ required: true, message: t('login.usernameRequired') }]}>
             <Input prefix={<UserOutlined />} placeholder={t('login.username')} aria-label={t('login.username')} autoComplete="username" autoFocus />
           </Form.Item>

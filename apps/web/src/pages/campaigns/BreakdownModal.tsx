@@ -10,6 +10,7 @@ import type { Task } from '../../api/types';
 import { PersonSelect } from '../../components/PersonSelect';
 import { UnitTreeSelect } from '../../components/UnitTreeSelect';
 import { useShowError } from '../../components/errors';
+import { useGuardedSubmit } from '../../components/useGuardedSubmit';
 
 type Item = { title: string; leadUnitId: string; responsiblePersonId?: string | null; deadline: Dayjs; reportCycle?: string };
 
@@ -42,6 +43,7 @@ export function BreakdownModal({ task, onClose }: { task: Task; onClose: () => v
     onError: (e) => showError(e, form),
   });
   const blank = (): Partial<Item> => ({ title: '', deadline: dayjs(task.deadline), reportCycle: task.reportCycle });
+  const submit = useGuardedSubmit(m);
   return (
     <Modal
       open
@@ -55,7 +57,7 @@ export function BreakdownModal({ task, onClose }: { task: Task; onClose: () => v
       <Typography.Paragraph type="secondary">
         {t('breakdown.hint', { title: task.title, unit: task.leadUnitName, deadline: task.deadline })}
       </Typography.Paragraph>
-      <Form form={form} initialValues={{ items: [blank()] }} onFinish={(v) => !m.isPending && m.mutate(v.items)}>
+      <Form form={form} initialValues={{ items: [blank()] }} onFinish={(v) => submit(v.items)}>
         <Form.List name="items">
           {(fields, { add, remove }) => (
             <>

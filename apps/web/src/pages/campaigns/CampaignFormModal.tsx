@@ -8,6 +8,7 @@ import type { Campaign, Group } from '../../api/types';
 import { useShowError } from '../../components/errors';
 import { UnitTreeSelect } from '../../components/UnitTreeSelect';
 import { useMe } from '../../api/auth';
+import { useGuardedSubmit } from '../../components/useGuardedSubmit';
 
 type Values = { unitId?: string; name: string; description?: string; dimensions: string[]; period: [Dayjs, Dayjs]; leadingGroupId?: string | null };
 
@@ -55,6 +56,7 @@ export function CampaignFormModal({ campaign, onClose }: { campaign?: Campaign; 
       if (dateErr) form.setFields([{ name: 'period', errors: [dateErr.message] }]);
     },
   });
+  const submit = useGuardedSubmit(m);
   return (
     <Modal
       open
@@ -79,7 +81,7 @@ export function CampaignFormModal({ campaign, onClose }: { campaign?: Campaign; 
               }
             : { unitId: me?.unit?.id, dimensions: SUGGESTED_DIMENSIONS, period: [dayjs().startOf('year'), dayjs().endOf('year')] }
         }
-        onFinish={(v) => !m.isPending && m.mutate(v)}
+        onFinish={(v) => submit(v)}
       >
         <Form.Item name="name" label={t('campaign.name')} rules={[{ required: true, whitespace: true, message: t('campaign.nameRequired') }]}>
           <Input maxLength={200} placeholder={t('campaign.namePlaceholder')} />

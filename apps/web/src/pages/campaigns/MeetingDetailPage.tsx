@@ -14,6 +14,7 @@ import { UnitTreeSelect } from '../../components/UnitTreeSelect';
 import { useShowError } from '../../components/errors';
 import { MeetingFormModal } from './MeetingFormModal';
 import { TaskDrawer } from './TaskDrawer';
+import { useGuardedSubmit } from '../../components/useGuardedSubmit';
 
 type Decision = Meeting['decisions'][number];
 type ToTaskValues = { leadUnitId: string; deadline: Dayjs; responsiblePersonId?: string | null; reportCycle: string; campaignId?: string | null };
@@ -46,6 +47,7 @@ function DecisionToTaskModal({ meeting, decision, onClose }: { meeting: Meeting;
     },
     onError: (e) => showError(e, form),
   });
+  const submit = useGuardedSubmit(m);
   return (
     <Modal open title={t('meeting.toTaskTitle')} onCancel={onClose} onOk={() => form.submit()} okButtonProps={{ loading: m.isPending }} destroyOnHidden>
       <Typography.Paragraph>
@@ -55,7 +57,7 @@ function DecisionToTaskModal({ meeting, decision, onClose }: { meeting: Meeting;
         form={form}
         layout="vertical"
         initialValues={{ reportCycle: 'none', campaignId: meeting.campaignId, deadline: dayjs().add(1, 'month') }}
-        onFinish={(v) => !m.isPending && m.mutate(v)}
+        onFinish={(v) => submit(v)}
       >
         <Form.Item name="leadUnitId" label={t('task.leadUnit')} rules={[{ required: true, message: t('task.leadUnitRequired') }]}>
           <UnitTreeSelect />

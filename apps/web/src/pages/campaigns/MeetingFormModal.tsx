@@ -11,6 +11,7 @@ import { PersonSelect } from '../../components/PersonSelect';
 import { useShowError } from '../../components/errors';
 import { UnitTreeSelect } from '../../components/UnitTreeSelect';
 import { useMe } from '../../api/auth';
+import { useGuardedSubmit } from '../../components/useGuardedSubmit';
 
 type Values = {
   unitId?: string;
@@ -58,6 +59,7 @@ export function MeetingFormModal({ meeting, onClose }: { meeting?: Meeting; onCl
     },
     onError: (e) => showError(e, form),
   });
+  const submit = useGuardedSubmit(m);
   return (
     <Modal
       open
@@ -85,7 +87,7 @@ export function MeetingFormModal({ meeting, onClose }: { meeting?: Meeting; onCl
               }
             : { unitId: me?.unit?.id, type: 'weekly', heldAt: dayjs().minute(0).second(0), attendeeIds: [], decisions: [{ content: '' }] }
         }
-        onFinish={(v) => !m.isPending && m.mutate(v)}
+        onFinish={(v) => submit(v)}
       >
         <Row gutter={16}>
           <Col span={8}>

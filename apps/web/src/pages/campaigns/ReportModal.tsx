@@ -7,6 +7,7 @@ import { newIdempotencyKey } from '../../api/campaigns';
 import type { FileRef, Task, TaskReport } from '../../api/types';
 import { FileUpload } from '../../components/FileUpload';
 import { useShowError } from '../../components/errors';
+import { useGuardedSubmit } from '../../components/useGuardedSubmit';
 
 type Values = { periodKey?: string; content: string; percent: number; files: FileRef[] };
 
@@ -36,6 +37,7 @@ export function ReportModal({ task, onClose }: { task: Task; onClose: () => void
     },
     onError: (e) => showError(e, form),
   });
+  const submit = useGuardedSubmit(m);
   return (
     <Modal
       open
@@ -54,7 +56,7 @@ export function ReportModal({ task, onClose }: { task: Task; onClose: () => void
         form={form}
         layout="vertical"
         initialValues={{ percent: task.progress, files: [] }}
-        onFinish={(v) => !m.isPending && m.mutate(v)}
+        onFinish={(v) => submit(v)}
       >
         {task.missingReports.length > 0 && (
           <Form.Item name="periodKey" label={t('report.period')} extra={t('report.periodHint')}>

@@ -8,6 +8,7 @@ import type { TaskReport } from '../../api/types';
 import { useShowError } from '../../components/errors';
 import { usePagedList } from '../../components/usePagedList';
 import { ReportFiles, ReportStatusTag, TaskDrawer } from './TaskDrawer';
+import { useGuardedSubmit } from '../../components/useGuardedSubmit';
 
 type Decision = 'accept' | 'return';
 
@@ -30,6 +31,7 @@ function ReviewModal({ report, decision, onClose }: { report: TaskReport; decisi
     },
     onError: (e) => showError(e, form),
   });
+  const submit = useGuardedSubmit(m);
   return (
     <Modal
       open
@@ -43,7 +45,7 @@ function ReviewModal({ report, decision, onClose }: { report: TaskReport; decisi
       <Typography.Paragraph>
         {report.taskTitle} · {report.periodLabel} · {t('review.percentN', { n: report.percent })}
       </Typography.Paragraph>
-      <Form form={form} layout="vertical" onFinish={(v) => !m.isPending && m.mutate(v.comment)}>
+      <Form form={form} layout="vertical" onFinish={(v) => submit(v.comment)}>
         <Form.Item
           name="comment"
           label={t('review.comment')}

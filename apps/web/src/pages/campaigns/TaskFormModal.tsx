@@ -8,6 +8,7 @@ import type { Task } from '../../api/types';
 import { PersonSelect } from '../../components/PersonSelect';
 import { UnitTreeSelect } from '../../components/UnitTreeSelect';
 import { useShowError } from '../../components/errors';
+import { useGuardedSubmit } from '../../components/useGuardedSubmit';
 
 type Values = {
   title: string;
@@ -78,6 +79,7 @@ export function TaskFormModal(props: {
         reportCycle: editing.reportCycle,
       }
     : { startDate: dayjs(), reportCycle: 'monthly', year: props.year ?? dayjs().year(), coUnitIds: [] };
+  const submit = useGuardedSubmit(m);
   return (
     <Modal
       open
@@ -88,7 +90,7 @@ export function TaskFormModal(props: {
       width={720}
       destroyOnHidden
     >
-      <Form<Values> form={form} layout="vertical" initialValues={initial} onFinish={(v) => !m.isPending && m.mutate(v)}>
+      <Form<Values> form={form} layout="vertical" initialValues={initial} onFinish={(v) => submit(v)}>
         <Form.Item name="title" label={t('task.title')} rules={[{ required: true, whitespace: true, message: t('task.titleRequired') }]}>
           <Input maxLength={300} />
         </Form.Item>

@@ -12,6 +12,7 @@ import { PersonSelect } from '../../components/PersonSelect';
 import { UnitTreeSelect } from '../../components/UnitTreeSelect';
 import { useShowError } from '../../components/errors';
 import { usePagedList } from '../../components/usePagedList';
+import { useGuardedSubmit } from '../../components/useGuardedSubmit';
 
 const ROLE_ORDER: Record<GroupRole, number> = { leader: 0, deputy: 1, member: 2 };
 const ROLE_COLORS: Record<GroupRole, string> = { leader: 'red', deputy: 'orange', member: 'default' };
@@ -40,6 +41,7 @@ function GroupDrawer({ group, onClose }: { group?: Group; onClose: () => void })
     onError: (e) => showError(e, form),
   });
   const known = group?.members.map((x) => ({ value: x.personId, label: `${x.name}（${x.unitName}）` })) ?? [];
+  const submit = useGuardedSubmit(m);
   return (
     <Drawer
       open
@@ -64,7 +66,7 @@ function GroupDrawer({ group, onClose }: { group?: Group; onClose: () => void })
             ? { unitId: group.unitId, name: group.name, type: group.type, members: group.members.map((x) => ({ personId: x.personId, role: x.role })) }
             : { unitId: me?.unit?.id, type: 'leading', members: [{ role: 'leader' }] }
         }
-        onFinish={(v) => !m.isPending && m.mutate(v)}
+        onFinish={(v) => submit(v)}
       >
         <Form.Item name="name" label={t('group.name')} rules={[{ required: true, whitespace: true, message: t('group.nameRequired') }]}>
           <Input maxLength={100} placeholder={t('group.namePlaceholder')} />

@@ -12,6 +12,7 @@ import type { Person } from '../../api/types';
 import { UnitTreeSelect } from '../../components/UnitTreeSelect';
 import { useShowError } from '../../components/errors';
 import { usePagedList } from '../../components/usePagedList';
+import { useGuardedSubmit } from '../../components/useGuardedSubmit';
 
 type PersonValues = {
   unitId: string;
@@ -49,6 +50,7 @@ function PersonDrawer({ person, unitId, onClose }: { person?: Person; unitId?: s
     },
     onError: (e) => showError(e, form),
   });
+  const submit = useGuardedSubmit(m);
   return (
     <Drawer
       open
@@ -73,7 +75,7 @@ function PersonDrawer({ person, unitId, onClose }: { person?: Person; unitId?: s
             ? { ...person, post: person.post ?? undefined, phone: person.phone ?? undefined, birthDate: person.birthDate ? dayjs(person.birthDate) : null }
             : { unitId: unitId ?? undefined, partyMember: false }
         }
-        onFinish={(v) => !m.isPending && m.mutate(v)}
+        onFinish={(v) => submit(v)}
       >
         <Form.Item name="name" label={t('person.name')} rules={[{ required: true, whitespace: true, message: t('person.nameRequired') }]}>
           <Input maxLength={50} />
@@ -127,6 +129,7 @@ function AccountModal({ person, onClose }: { person: Person; onClose: () => void
     },
     onError: (e) => showError(e, form),
   });
+  const submit = useGuardedSubmit(m);
   return (
     <Modal
       open
@@ -140,7 +143,7 @@ function AccountModal({ person, onClose }: { person: Person; onClose: () => void
           username: person.username ?? '',
           roleIds: person.account?.roles.map((r) => r.id) ?? [],
           disabled: person.account?.disabled ?? false,
-        }} onFinish={(v) => !m.isPending && m.mutate(v)}>
+        }} onFinish={(v) => submit(v)}>
         <Form.Item
           name="username"
           label={t('account.username')}

@@ -9,6 +9,7 @@ import { api } from '../../api/client';
 import { orgKeys, useRoles } from '../../api/org';
 import type { Role } from '../../api/types';
 import { useShowError } from '../../components/errors';
+import { useGuardedSubmit } from '../../components/useGuardedSubmit';
 
 const byModule = Object.entries(PERMISSIONS).reduce<Record<string, { value: string; label: string }[]>>((acc, [value, label]) => {
   const mod = value.split(':')[0];
@@ -36,6 +37,7 @@ function RoleModal({ role, onClose }: { role?: Role; onClose: () => void }) {
     },
     onError: (e) => showError(e, form),
   });
+  const submit = useGuardedSubmit(m);
   return (
     <Modal
       open
@@ -50,7 +52,7 @@ function RoleModal({ role, onClose }: { role?: Role; onClose: () => void }) {
         form={form}
         layout="vertical"
         initialValues={role ?? { scope: 'unit', permissions: [] }}
-        onFinish={(v) => !m.isPending && m.mutate(v)}
+        onFinish={(v) => submit(v)}
       >
         <Form.Item name="code" label={t('role.code')} rules={[{ required: true, pattern: /^[a-z][a-z0-9_]{1,39}$/, message: t('role.codeRule') }]}>
           <Input disabled={!!role} />

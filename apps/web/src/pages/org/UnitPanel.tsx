@@ -10,6 +10,7 @@ import { orgKeys, useUnitTree, type UnitNode } from '../../api/org';
 import type { Unit } from '../../api/types';
 import { UnitTreeSelect } from '../../components/UnitTreeSelect';
 import { useShowError } from '../../components/errors';
+import { useGuardedSubmit } from '../../components/useGuardedSubmit';
 
 type TreeData = { key: string; title: React.ReactNode; children?: TreeData[] };
 
@@ -64,13 +65,14 @@ function UnitDialog({ dialog, onClose, onCreated }: { dialog: NonNullable<Dialog
       : dialog.kind === 'rename'
         ? t('unit.renameTitle')
         : t('unit.moveTitle', { name: u?.name });
+  const submit = useGuardedSubmit(m);
   return (
     <Modal open title={title} onCancel={onClose} onOk={() => form.submit()} okButtonProps={{ loading: m.isPending }} destroyOnHidden>
       <Form
         form={form}
         layout="vertical"
         initialValues={dialog.kind === 'rename' ? { name: u!.name, type: u!.type, sort: u!.sort } : { type: 'bureau', sort: 0 }}
-        onFinish={(v) => !m.isPending && m.mutate(v)}
+        onFinish={(v) => submit(v)}
       >
         {dialog.kind === 'move' ? (
           <Form.Item name="parentId" label={t('unit.newParent')} rules={[{ required: true, message: t('unit.newParentRequired') }]}>
