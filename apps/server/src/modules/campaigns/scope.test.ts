@@ -143,9 +143,11 @@ describe('permissions', () => {
       ['staff holds a meeting', () => staff.agent.post('/api/meetings', { type: 'weekly', title: 'x', heldAt: '2026-06-01T09:00:00+08:00' })],
       ['liaison edits a campaign', () => liaisonA.patch(`/api/campaigns/${b.campaign.id}`, { version: 1, name: 'x' })],
       ['liaison uploads a plan', () => liaisonA.upload(`/api/campaigns/${b.campaign.id}/documents`, [{ name: 'x.pdf', content: PDF }], { kind: 'plan' })],
-      ['liaison creates a task', () => liaisonA.post('/api/tasks', { campaignId: null, year: 2026, title: 'x', leadUnitId: city.countyA.id, startDate: '2026-01-01', deadline: '2026-02-01' })],
     ];
     for (const [name, call] of calls) expect((await call()).statusCode, name).toBe(403);
+    // A liaison hands down its own county's key tasks, but never into another county's campaign.
+    expect((await liaisonA.post('/api/tasks', { campaignId: null, year: 2026, title: '甲县重点任务', leadUnitId: city.countyA.id, startDate: '2026-01-01', deadline: '2026-02-01' })).statusCode).toBe(201);
+    expect((await liaisonA.post('/api/tasks', { campaignId: b.campaign.id, title: 'x', leadUnitId: city.countyA.id, startDate: '2026-01-01', deadline: '2026-02-01' })).statusCode).toBe(404);
     const noRole = await loginAs(ctx, 'audit_admin', city.city);
     for (const url of ['/api/campaigns', '/api/tasks', '/api/reports', '/api/meetings', '/api/tasks/export.xlsx']) {
       expect((await noRole.agent.get(url)).statusCode, url).toBe(403);

@@ -19,6 +19,8 @@ export const BUILTIN_ROLES: { code: string; name: string; scope: DataScopeKind; 
       'org:unit:write',
       'org:person:write',
       'org:group:write',
+      // Edits only the tasks its own side handed down (the service checks the assigning unit).
+      'campaigns:task:write',
       'campaigns:task:breakdown',
       'campaigns:report:submit',
       'campaigns:report:review',
