@@ -16,7 +16,7 @@ export function FileUpload({ onChange, max = 20 }: { value?: FileRef[]; onChange
     <Upload
       fileList={list}
       maxCount={max}
-      accept=".pdf,.doc,.docx,.xls,.xlsx,.jpg,.jpeg,.png"
+      accept=".pdf,.docx,.xlsx,.png,.jpg,.jpeg,.gif,.webp"
       customRequest={({ file, onSuccess, onError }) => {
         uploadFile(file as File)
           .then((ref) => {

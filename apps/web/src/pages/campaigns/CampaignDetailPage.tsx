@@ -51,7 +51,7 @@ function Documents({ campaignId, canWrite }: { campaignId: string; canWrite: boo
           />
           <Upload
             showUploadList={false}
-            accept=".pdf,.doc,.docx,.xls,.xlsx,.jpg,.jpeg,.png"
+            accept=".pdf,.docx,.xlsx,.png,.jpg,.jpeg,.gif,.webp"
             beforeUpload={(f) => {
               up.mutate(f);
               return false;

@@ -2,6 +2,7 @@ import { Button, Card, Input, Segmented, Select, Space, Table, Typography } from
 import { TASK_STATUSES } from '@luoshi/contract';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
 import { useCan, useMe } from '../../api/auth';
 import type { Task } from '../../api/types';
 import { usePagedList } from '../../components/usePagedList';
@@ -14,7 +15,8 @@ export function MyTasksPage() {
   const { t } = useTranslation();
   const { data: me } = useMe();
   const canReport = useCan('campaigns:report:submit');
-  const [scope, setScope] = useState<'mine' | 'unit'>(me?.person ? 'mine' : 'unit');
+  const [params] = useSearchParams();
+  const [scope, setScope] = useState<'mine' | 'unit'>(params.get('scope') === 'unit' || !me?.person ? 'unit' : 'mine');
   const [status, setStatus] = useState<string | undefined>('in_progress');
   const [q, setQ] = useState('');
   const [overdue, setOverdue] = useState(false);

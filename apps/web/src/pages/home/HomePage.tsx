@@ -35,6 +35,7 @@ export function HomePage() {
   const canReview = useCan('campaigns:report:review');
   const canCampaigns = useCan('campaigns:campaign:read');
   const mine = useCount('mine', '/api/tasks', { mine: 'true', status: 'in_progress' }, canTasks);
+  const unitTasks = useCount('unit', '/api/tasks', { leadUnitId: me?.unit?.id ?? '', status: 'in_progress' }, canTasks && !!me?.unit);
   const overdue = useCount('overdue', '/api/tasks', { overdue: 'true' }, canTasks);
   const toReview = useCount('toReview', '/api/reports', { toReview: 'true' }, canReview);
   const active = useCount('active', '/api/campaigns', { status: 'active' }, canCampaigns);
@@ -61,22 +62,27 @@ export function HomePage() {
       </Typography.Title>
       <Row gutter={[16, 16]}>
         {canTasks && (
-          <Col xs={24} sm={12} lg={6}>
+          <Col flex="1 1 200px">
             <Stat title={t('home.myTasks')} value={mine.data} to="/my-tasks" />
           </Col>
         )}
+        {canTasks && me?.unit && (
+          <Col flex="1 1 200px">
+            <Stat title={t('home.unitTasks')} value={unitTasks.data} to="/my-tasks?scope=unit" />
+          </Col>
+        )}
         {canTasks && (
-          <Col xs={24} sm={12} lg={6}>
+          <Col flex="1 1 200px">
             <Stat title={t('home.overdue')} value={overdue.data} to="/my-tasks" danger />
           </Col>
         )}
         {canReview && (
-          <Col xs={24} sm={12} lg={6}>
+          <Col flex="1 1 200px">
             <Stat title={t('home.toReview')} value={toReview.data} to="/reviews" />
           </Col>
         )}
         {canCampaigns && (
-          <Col xs={24} sm={12} lg={6}>
+          <Col flex="1 1 200px">
             <Stat title={t('home.activeCampaigns')} value={active.data} to="/campaigns" />
           </Col>
         )}
