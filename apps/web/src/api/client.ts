@@ -1,4 +1,5 @@
 import type { ListResponse } from '@luoshi/contract';
+import i18n from '../i18n';
 
 export type FieldError = { field: string; message: string };
 
@@ -54,14 +55,14 @@ async function parseError(res: Response): Promise<ApiError> {
   if (!message) {
     message =
       res.status === 404
-        ? '请求的功能或记录不存在'
+        ? i18n.t('errors.notFound')
         : res.status === 403
-          ? '没有执行此操作的权限'
+          ? i18n.t('errors.forbidden')
           : res.status === 413
-            ? '上传内容超过大小限制'
+            ? i18n.t('errors.tooLarge')
             : res.status >= 500
-              ? '服务器内部错误，请稍后再试'
-              : `请求失败（${res.status}）`;
+              ? i18n.t('errors.server')
+              : i18n.t('errors.http', { status: res.status });
   }
   return new ApiError(res.status, code, message, fields);
 }
@@ -78,7 +79,7 @@ async function request<T>(method: string, url: string, body?: unknown, opts: { r
   try {
     res = await fetch(url, init);
   } catch {
-    throw new ApiError(0, 'NETWORK', '网络连接失败，请检查网络后重试');
+    throw new ApiError(0, 'NETWORK', i18n.t('errors.network'));
   }
   if (!res.ok) {
     const err = await parseError(res);

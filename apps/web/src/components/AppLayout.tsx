@@ -83,7 +83,7 @@ export function AppLayout() {
     <Layout style={{ minHeight: '100vh' }}>
       <Layout.Sider collapsible collapsed={collapsed} onCollapse={setCollapsed} width={208} theme="dark">
         <div className="app-logo">
-          <span className="mark">落</span>
+          <span className="mark">{t('app.mark')}</span>
           {!collapsed && <span>{t('app.name')}</span>}
         </div>
         <Menu
@@ -100,7 +100,7 @@ export function AppLayout() {
           <Space size="middle">
             <Dropdown menu={langMenu}>
               <Button type="text" icon={<GlobalOutlined />} aria-label={t('layout.language')}>
-                {LANGUAGES.find((l) => l.code === i18n.language)?.label ?? '简体中文'}
+                {LANGUAGES.find((l) => l.code === i18n.language)?.label ?? LANGUAGES[0].label}
               </Button>
             </Dropdown>
             <Dropdown menu={{ items: userMenu }}>

@@ -6,6 +6,7 @@ import { useNavigate } from 'react-router';
 import { api } from '../../api/client';
 import type { Campaign, Group } from '../../api/types';
 import { useShowError } from '../../components/errors';
+import { useDefaultUnit } from '../../components/useDefaultUnit';
 import { UnitTreeSelect } from '../../components/UnitTreeSelect';
 import { useMe } from '../../api/auth';
 import { useGuardedSubmit } from '../../components/useGuardedSubmit';
@@ -23,6 +24,7 @@ export function CampaignFormModal({ campaign, onClose }: { campaign?: Campaign; 
   const qc = useQueryClient();
   const navigate = useNavigate();
   const { data: me } = useMe();
+  useDefaultUnit(form, 'unitId', !campaign);
   const groups = useQuery({
     queryKey: ['org', 'groups', 'leading'],
     queryFn: () => api.list<Group>('/api/org/groups', { type: 'leading', pageSize: 100 }),

@@ -41,7 +41,7 @@ export function KeyTasksPage() {
             loading={exporting}
             onClick={() => {
               setExporting(true);
-              download(`/api/tasks/export.xlsx?year=${year}&keyList=true`, `重点任务清单-${year}.xlsx`)
+              download(`/api/tasks/export.xlsx?year=${year}&keyList=true`, t('files.keyTasks', { year }))
                 .catch(showError)
                 .finally(() => setExporting(false));
             }}

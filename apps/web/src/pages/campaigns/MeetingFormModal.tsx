@@ -9,6 +9,7 @@ import { api } from '../../api/client';
 import type { Campaign, Meeting } from '../../api/types';
 import { PersonSelect } from '../../components/PersonSelect';
 import { useShowError } from '../../components/errors';
+import { useDefaultUnit } from '../../components/useDefaultUnit';
 import { UnitTreeSelect } from '../../components/UnitTreeSelect';
 import { useMe } from '../../api/auth';
 import { useGuardedSubmit } from '../../components/useGuardedSubmit';
@@ -33,6 +34,7 @@ export function MeetingFormModal({ meeting, onClose }: { meeting?: Meeting; onCl
   const qc = useQueryClient();
   const navigate = useNavigate();
   const { data: me } = useMe();
+  useDefaultUnit(form, 'unitId', !meeting);
   const campaigns = useQuery({
     queryKey: ['campaigns', 'options'],
     queryFn: () => api.list<Campaign>('/api/campaigns', { pageSize: 100, status: 'active' }),

@@ -62,7 +62,7 @@ export function ImportPage() {
               />
               <Button
                 icon={<DownloadOutlined />}
-                onClick={() => void download(`/api/org/imports/template/${kind}`, `${kind === 'units' ? '单位' : '人员'}导入模板.xlsx`).catch(showError)}
+                onClick={() => void download(`/api/org/imports/template/${kind}`, t(kind === 'units' ? 'files.unitsTemplate' : 'files.personsTemplate')).catch(showError)}
               >
                 {t('import.template')}
               </Button>

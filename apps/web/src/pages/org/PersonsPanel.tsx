@@ -234,7 +234,7 @@ export function PersonsPanel({ unitId }: { unitId: string | null }) {
             loading={exporting}
             onClick={() => {
               setExporting(true);
-              download(`/api/org/persons/export.xlsx${unitId ? `?unitId=${unitId}` : ''}`, '人员.xlsx')
+              download(`/api/org/persons/export.xlsx${unitId ? `?unitId=${unitId}` : ''}`, t('files.persons'))
                 .catch(showError)
                 .finally(() => setExporting(false));
             }}

@@ -164,7 +164,7 @@ export function UnitPanel({ selected, onSelect }: { selected: string | null; onS
           loading={exporting}
           onClick={() => {
             setExporting(true);
-            download('/api/org/units/export.xlsx', '单位.xlsx')
+            download('/api/org/units/export.xlsx', t('files.units'))
               .catch(showError)
               .finally(() => setExporting(false));
           }}
