@@ -40,6 +40,12 @@ export async function makeTestApp(overrides: Partial<Config> = {}): Promise<Test
     dropDb = async () => {
       const c = new pg.Client({ connectionString: serverUrl });
       await c.connect();
+      // The pool's sockets may still be closing; let them go before forcing the rest.
+      for (let i = 0; i < 40; i++) {
+        const { rows } = await c.query('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+        if (rows[0].n === 0) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
       await c.query(`drop database if exists ${name} with (force)`);
       await c.end();
     };
