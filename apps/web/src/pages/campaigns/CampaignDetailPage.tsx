@@ -104,6 +104,8 @@ export function CampaignDetailPage() {
   const canTask = useCan('campaigns:task:write');
   const [editing, setEditing] = useState(false);
   const [creatingTask, setCreatingTask] = useState(false);
+  const [exporting, setExporting] = useState(false);
+  const showError = useShowError();
   const campaign = useQuery({ queryKey: campaignKeys.detail(id), queryFn: () => getCampaign(id) });
   const tasks = useQuery({ queryKey: ['tasks', 'tree', 'campaign', id], queryFn: () => getTaskTree({ campaignId: id }) });
   if (campaign.isLoading) return <Spin />;
@@ -166,11 +168,25 @@ export function CampaignDetailPage() {
                 <>
                   <div className="toolbar">
                     <span style={{ color: '#888' }}>{t('campaign.tasksHint')}</span>
-                    {canTask && (
-                      <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreatingTask(true)}>
-                        {t('task.create')}
+                    <Space>
+                      <Button
+                        icon={<DownloadOutlined />}
+                        loading={exporting}
+                        onClick={() => {
+                          setExporting(true);
+                          download(`/api/tasks/export.xlsx?campaignId=${c.id}`, t('files.campaignTasks', { name: c.name }))
+                            .catch(showError)
+                            .finally(() => setExporting(false));
+                        }}
+                      >
+                        {t('common.export')}
                       </Button>
-                    )}
+                      {canTask && (
+                        <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreatingTask(true)}>
+                          {t('task.create')}
+                        </Button>
+                      )}
+                    </Space>
                   </div>
                   <TaskTreeTable tasks={tasks.data ?? []} loading={tasks.isLoading} />
                 </>
