@@ -53,7 +53,7 @@ export function MeetingListPage() {
           {
             title: t('meeting.decisionCount'),
             key: 'dec',
-            width: 130,
+            width: 170,
             render: (_, r) => (
               <Space size={4}>
                 {r.decisions.length}

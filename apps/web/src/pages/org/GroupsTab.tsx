@@ -75,9 +75,15 @@ function GroupDrawer({ group, onClose }: { group?: Group; onClose: () => void })
           <Form.Item name="type" label={t('group.type')} rules={[{ required: true }]} style={{ width: 200 }}>
             <Select options={Object.entries(GROUP_TYPES).map(([value, label]) => ({ value, label }))} />
           </Form.Item>
-          <Form.Item name="unitId" label={t('group.unit')} rules={[{ required: true, message: t('common.selectUnit') }]} style={{ width: 360 }}>
-            {group ? <Input disabled value={group.unitName} /> : <UnitTreeSelect />}
-          </Form.Item>
+          {group ? (
+            <Form.Item label={t('group.unit')} style={{ width: 360 }}>
+              <Input disabled value={group.unitName} />
+            </Form.Item>
+          ) : (
+            <Form.Item name="unitId" label={t('group.unit')} rules={[{ required: true, message: t('common.selectUnit') }]} style={{ width: 360 }}>
+              <UnitTreeSelect />
+            </Form.Item>
+          )}
         </Space>
         <Form.Item label={t('group.members')}>
           <Form.List name="members">
