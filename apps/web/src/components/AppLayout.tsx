@@ -21,6 +21,7 @@ import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { logout, useMe } from '../api/auth';
 import { LANGUAGES, setLanguage, type LanguageCode } from '../i18n';
 import { ChangePasswordModal } from './ChangePasswordModal';
+import { ErrorBoundary } from './ErrorBoundary';
 
 type NavItem = { key: string; icon: React.ReactNode; label: string; perms?: string[] };
 
@@ -113,7 +114,9 @@ export function AppLayout() {
         </Layout.Header>
         <Layout.Content style={{ padding: 20 }}>
           <Suspense fallback={<Spin style={{ display: 'block', marginTop: 80 }} />}>
-            <Outlet />
+            <ErrorBoundary resetKey={location.pathname}>
+              <Outlet />
+            </ErrorBoundary>
           </Suspense>
         </Layout.Content>
       </Layout>
