@@ -275,12 +275,16 @@ async function main() {
     const http = stats(httpTimes);
     const rawSql = stats(sqlTimes);
     // Each statement on its own, to show where the time goes.
-    const perQuery = [];
+    const perQuery: { sql: string; median: number; p95: number }[] = [];
     for (const q of queries) {
       const s = stats(await time(() => database.raw(q.query, q.params)));
       perQuery.push({ sql: q.query.replace(/\s+/g, ' ').slice(0, 160), median: s.median, p95: s.p95 });
     }
-    results.push({ case: c.name, url: c.url, total: sample.total, rows: sample.data.length, queries: queries.length, http, sql: rawSql, perQuery, sqlText: queries.map((q) => q.query) });
+    // The plan of the slowest statement, kept with the figures (printed with BENCH_EXPLAIN=1).
+    const slowestIndex = perQuery.reduce((best, q, i) => (q.median > perQuery[best].median ? i : best), 0);
+    const explained = (await database.raw(`explain (analyze, buffers) ${queries[slowestIndex].query}`, queries[slowestIndex].params)) as { rows: Record<string, string>[] };
+    const plan = explained.rows.map((r) => Object.values(r)[0]);
+    results.push({ case: c.name, url: c.url, total: sample.total, rows: sample.data.length, queries: queries.length, http, sql: rawSql, perQuery, plan, sqlText: queries.map((q) => q.query) });
   }
   await app.close();
   await database.close();
@@ -299,13 +303,14 @@ async function main() {
   const slowest = (results as any[])[0].perQuery.map((q: any, i: number) => ({ ...q, i })).sort((x: any, y: any) => y.median - x.median).slice(0, 3);
   console.log(`\n${(results as any[])[0].case}：最慢的语句（中位毫秒）`);
   for (const q of slowest) console.log(`${ms(q.median)}  #${q.i + 1} ${q.sql.slice(0, 110)}…`);
+  if (process.env.BENCH_EXPLAIN) for (const r of results as any[]) console.log(`\n${r.case}：\n${r.plan.join('\n')}`);
   const outDir = path.join(here, 'results');
   fs.mkdirSync(outDir, { recursive: true });
   const file = path.join(outDir, `tasks-list-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   fs.writeFileSync(
     file,
     JSON.stringify(
-      { at: new Date().toISOString(), database: database.kind, node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model, runs: RUNS, warmup: WARMUP, sizes, buildSeconds, results },
+      { at: new Date().toISOString(), database: database.kind, pgOptions: process.env.PGOPTIONS ?? null, node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model, runs: RUNS, warmup: WARMUP, sizes, buildSeconds, results },
       null,
       2,
     ),
