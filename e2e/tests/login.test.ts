@@ -26,4 +26,19 @@ describe('登录', () => {
     await page.getByRole('menuitem', { name: '组织管理' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/');
   });
+
+  it('修改密码时原密码错误，错误显示在原密码一栏', async () => {
+    const page = await newPage();
+    await login(page, 'admin', adminPassword);
+    await page.locator('.app-header').getByRole('button').last().hover();
+    await page.getByRole('menuitem', { name: '修改密码' }).click();
+    const dialog = page.getByRole('dialog', { name: '修改密码' });
+    await dialog.getByLabel('原密码').fill('not-the-password');
+    await dialog.getByLabel('新密码', { exact: true }).fill('Another-pass-2027');
+    await dialog.getByLabel('确认新密码').fill('Another-pass-2027');
+    await dialog.getByRole('button', { name: '确定' }).click();
+    const fieldError = dialog.locator('.ant-form-item').filter({ hasText: '原密码' }).locator('.ant-form-item-explain-error');
+    await fieldError.waitFor();
+    expect(await fieldError.textContent()).toBe('原密码不正确');
+  });
 });
