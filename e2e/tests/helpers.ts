@@ -60,12 +60,21 @@ export async function logout(page: Page) {
   await page.waitForURL((url) => url.pathname.startsWith('/login'));
 }
 
-/** Picks a node of an antd TreeSelect (unit pickers) by typing its name and clicking it. */
+/** Picks a node of an antd TreeSelect (unit pickers) by typing its name and clicking it; checks the choice took. */
 export async function pickTreeOption(page: Page, label: string, name: string) {
   const input = page.getByLabel(label, { exact: true });
-  await input.click();
-  await input.fill(name);
-  await page.locator('.ant-select-dropdown:visible .ant-select-tree-title').getByText(name, { exact: true }).click();
+  const item = page.locator('.ant-form-item').filter({ has: input });
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await input.click();
+    await input.fill(name);
+    const option = page.locator('.ant-select-dropdown:visible .ant-select-tree-title').getByText(name, { exact: true });
+    await option.waitFor();
+    await page.waitForTimeout(200); // the dropdown's opening animation
+    await option.click();
+    await page.waitForTimeout(200);
+    if (((await item.textContent()) ?? '').includes(name)) return;
+  }
+  throw new Error(`未能在“${label}”中选中“${name}”`);
 }
 
 /** Types a date into an antd DatePicker and confirms it. */

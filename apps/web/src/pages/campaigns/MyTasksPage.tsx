@@ -16,7 +16,11 @@ export function MyTasksPage() {
   const { data: me } = useMe();
   const canReport = useCan('campaigns:report:submit');
   const [params] = useSearchParams();
-  const [scope, setScope] = useState<'mine' | 'unit'>(params.get('scope') === 'unit' || !me?.person ? 'unit' : 'mine');
+  const unitLevel = useCan('campaigns:task:breakdown');
+  // Those who answer for a unit (liaisons, branch secretaries) start with their unit's tasks; staff with their own.
+  const [scope, setScope] = useState<'mine' | 'unit'>(
+    params.get('scope') === 'unit' || (params.get('scope') !== 'mine' && (unitLevel || !me?.person)) ? 'unit' : 'mine',
+  );
   const [status, setStatus] = useState<string | undefined>('in_progress');
   const [q, setQ] = useState('');
   const [overdue, setOverdue] = useState(false);

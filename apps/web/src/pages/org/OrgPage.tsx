@@ -28,7 +28,7 @@ export function OrgPage() {
             label: t('org.tabUnits'),
             children: (
               <Row gutter={16} wrap={false}>
-                <Col flex="300px" style={{ borderRight: '1px solid #f0f0f0', paddingRight: 16 }}>
+                <Col flex="320px" style={{ borderRight: '1px solid #f0f0f0', paddingRight: 16 }}>
                   <UnitPanel selected={unitId} onSelect={setUnitId} />
                 </Col>
                 <Col flex="auto" style={{ minWidth: 0 }}>
