@@ -119,6 +119,13 @@ describe('demo city', () => {
     expect(own.total).toBeGreaterThan(0);
     expect(own.data.every((t: { responsiblePersonId: string }) => t.responsiblePersonId === staffMe.person.id)).toBe(true);
 
+    // the branch secretary sees their branch's work only
+    const branch = await demoLogin(ctx.app, 'linxi.zhibu', DEMO_PASSWORD);
+    const branchMe = await branch.call('GET', '/api/auth/me');
+    const branchTasks = await branch.call('GET', '/api/tasks?pageSize=200');
+    expect(branchTasks.total).toBeGreaterThan(0);
+    expect(branchTasks.data.every((t: { leadUnitId: string; responsiblePersonId: string }) => t.leadUnitId === branchMe.unit.id || t.responsiblePersonId === branchMe.person.id)).toBe(true);
+
     // the auditor reads the audit log, and the seeding left its trail there
     const auditor = await demoLogin(ctx.app, 'shenji', DEMO_PASSWORD);
     const log = await auditor.call('GET', '/api/audit/logs?pageSize=1');
