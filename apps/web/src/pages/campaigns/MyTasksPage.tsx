@@ -11,6 +11,8 @@ import { TaskDrawer } from './TaskDrawer';
 import { cycleLabel, DeadlineCell, ProgressCell, TaskFlags } from './TaskTreeTable';
 
 /** 我的任务: the tasks a person answers for, and those of their unit. */
+type Scope = 'mine' | 'unit' | 'all';
+
 export function MyTasksPage() {
   const { t } = useTranslation();
   const { data: me } = useMe();
@@ -18,20 +20,26 @@ export function MyTasksPage() {
   const [params] = useSearchParams();
   const unitLevel = useCan('campaigns:task:breakdown');
   // Those who answer for a unit (liaisons, branch secretaries) start with their unit's tasks; staff with their own.
-  const [scope, setScope] = useState<'mine' | 'unit'>(
-    params.get('scope') === 'unit' || (params.get('scope') !== 'mine' && (unitLevel || !me?.person)) ? 'unit' : 'mine',
+  const asked = params.get('scope');
+  const [scope, setScope] = useState<Scope>(
+    asked === 'all' || (!me?.unit && !me?.person)
+      ? 'all'
+      : asked === 'unit' || (asked !== 'mine' && (unitLevel || !me?.person))
+        ? me?.unit
+          ? 'unit'
+          : 'all'
+        : 'mine',
   );
   const [status, setStatus] = useState<string | undefined>('in_progress');
   const [q, setQ] = useState('');
-  const [overdue, setOverdue] = useState(false);
+  const [overdue, setOverdue] = useState(params.get('overdue') === '1');
   const [reporting, setReporting] = useState<Task | null>(null);
   const [viewing, setViewing] = useState<string | null>(null);
+  const common = { status, q, overdue: overdue ? 'true' : undefined, sort: 'deadline' };
   const filters =
-    scope === 'mine'
-      ? { mine: 'true', status, q, overdue: overdue ? 'true' : undefined, sort: 'deadline' }
-      : { leadUnitId: me?.unit?.id, status, q, overdue: overdue ? 'true' : undefined, sort: 'deadline' };
+    scope === 'mine' ? { ...common, mine: 'true' } : scope === 'unit' ? { ...common, leadUnitId: me?.unit?.id } : common;
   const { query, rows, pagination, resetPage } = usePagedList<Task>(['tasks', 'my'], '/api/tasks', filters, {
-    enabled: scope === 'mine' || !!me?.unit,
+    enabled: scope !== 'unit' || !!me?.unit,
   });
   return (
     <Card>
@@ -41,12 +49,13 @@ export function MyTasksPage() {
           <Segmented
             value={scope}
             onChange={(v) => {
-              setScope(v as 'mine' | 'unit');
+              setScope(v as Scope);
               resetPage();
             }}
             options={[
               { value: 'mine', label: t('myTasks.mine') },
               { value: 'unit', label: t('myTasks.unit', { unit: me?.unit?.name ?? '' }), disabled: !me?.unit },
+              { value: 'all', label: t('myTasks.visible') },
             ]}
           />
           <Select
@@ -111,7 +120,7 @@ export function MyTasksPage() {
             width: 130,
             render: (_, r) => (
               <Space size={0}>
-                {canReport && r.status !== 'done' && (
+                {canReport && r.status !== 'done' && (r.leadUnitId === me?.unit?.id || (!!me?.person && r.responsiblePersonId === me.person.id)) && (
                   <Button type="link" size="small" onClick={() => setReporting(r)}>
                     {t('task.report')}
                   </Button>

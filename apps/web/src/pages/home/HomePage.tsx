@@ -63,7 +63,7 @@ export function HomePage() {
       <Row gutter={[16, 16]}>
         {canTasks && (
           <Col flex="1 1 200px">
-            <Stat title={t('home.myTasks')} value={mine.data} to="/my-tasks" />
+            <Stat title={t('home.myTasks')} value={mine.data} to="/my-tasks?scope=mine" />
           </Col>
         )}
         {canTasks && me?.unit && (
@@ -73,7 +73,7 @@ export function HomePage() {
         )}
         {canTasks && (
           <Col flex="1 1 200px">
-            <Stat title={t('home.overdue')} value={overdue.data} to="/my-tasks" danger />
+            <Stat title={t('home.overdue')} value={overdue.data} to="/my-tasks?scope=all&overdue=1" danger />
           </Col>
         )}
         {canReview && (
