@@ -53,8 +53,8 @@ export function MyTasksPage() {
               resetPage();
             }}
             options={[
-              { value: 'mine', label: t('myTasks.mine') },
-              { value: 'unit', label: t('myTasks.unit', { unit: me?.unit?.name ?? '' }), disabled: !me?.unit },
+              { value: 'mine', label: t('myTasks.mine'), disabled: !me?.person },
+              { value: 'unit', label: me?.unit ? t('myTasks.unit', { unit: me.unit.name }) : t('myTasks.unitNone'), disabled: !me?.unit },
               { value: 'all', label: t('myTasks.visible') },
             ]}
           />
@@ -109,7 +109,7 @@ export function MyTasksPage() {
               </Space>
             ),
           },
-          { title: t('task.campaign'), dataIndex: 'campaignName', width: 160, render: (v: string | null, r) => v ?? `${t('task.keyList')}（${r.year}）` },
+          { title: t('task.campaign'), dataIndex: 'campaignName', width: 180, ellipsis: true, render: (v: string | null, r) => v ?? `${t('task.keyList')}（${r.year}）` },
           { title: t('task.leadUnit'), dataIndex: 'leadUnitName', width: 140 },
           { title: t('task.responsible'), dataIndex: 'responsiblePersonName', width: 90, render: (v: string | null) => v ?? '—' },
           { title: t('task.deadline'), dataIndex: 'deadline', width: 120, render: (_, r) => <DeadlineCell task={r} /> },
