@@ -81,6 +81,14 @@ describe('demo city', () => {
     const r = (await admin.call('GET', '/api/reports?status=returned&pageSize=1')).data[0];
     expect(r.reviewComment).toBeTruthy();
 
+    const docs = await admin.call('GET', `/api/campaigns/${c.id}/documents`);
+    expect(docs.map((d: { kind: string }) => d.kind)).toContain('plan');
+    const download = await ctx.app.inject({ method: 'GET', url: `/api/campaigns/${c.id}/documents/${docs[0].id}/download`, headers: { cookie: await cookieOf('linxi') } });
+    expect(download.statusCode).toBe(200);
+    expect(download.rawPayload.subarray(0, 2).toString('latin1')).toBe('PK');
+    const reports = await admin.call('GET', '/api/reports?pageSize=200');
+    expect(reports.data.some((x: { files: unknown[] }) => x.files.length > 0)).toBe(true);
+
     const keyList = await admin.call('GET', `/api/tasks?keyList=true&pageSize=50`);
     expect(keyList.total).toBeGreaterThanOrEqual(8);
 

@@ -8,7 +8,8 @@ import { main } from '../main.ts';
 import { accountsConsole, DEMO_PASSWORD } from './city.ts';
 import { seedDemo } from './seed.ts';
 
-if (!process.env.LUOSHI_DATA && !process.env.DATABASE_URL) process.env.LUOSHI_DATA = './data-demo';
+// Also with DATABASE_URL: uploaded files live in the data folder.
+if (!process.env.LUOSHI_DATA) process.env.LUOSHI_DATA = './data-demo';
 if (!process.env.LUOSHI_ADMIN_PASSWORD) process.env.LUOSHI_ADMIN_PASSWORD = DEMO_PASSWORD;
 
 await main({

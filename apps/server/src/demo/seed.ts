@@ -17,11 +17,14 @@ import {
   addDays, DEMO_PASSWORD, demoCity, makeRng, ROOT_UNIT_NAME,
   type AccountSpec, type DemoCity, type Scenario,
 } from './city.ts';
+import { planWorkbook, signInSheet } from './documents.ts';
 
 type Res = { statusCode: number; body: string; json: () => any };
 export type DemoAgent = {
   username: string;
   call: <T = any>(method: 'GET' | 'POST' | 'PATCH', url: string, body?: unknown, expect?: number) => Promise<T>;
+  /** multipart upload of one file (field "file") with extra form fields */
+  upload: <T = any>(url: string, file: { name: string; content: Buffer }, fields?: Record<string, string>) => Promise<T>;
 };
 
 /** Signs in through POST /api/auth/login and keeps the session cookie. */
@@ -38,6 +41,27 @@ export async function demoLogin(app: App, username: string, password: string): P
       if (expect ? r.statusCode !== expect : r.statusCode < 200 || r.statusCode > 299) {
         throw new Error(`演示数据写入失败：${username} ${method} ${url} → ${r.statusCode} ${r.body}`);
       }
+      return r.json();
+    },
+    async upload(url, file, fields = {}) {
+      const boundary = `----luoshi-demo-${Math.random().toString(16).slice(2)}`;
+      const parts: Buffer[] = [];
+      for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+      parts.push(
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\n` +
+            'Content-Type: application/octet-stream\r\n\r\n',
+        ),
+        file.content,
+        Buffer.from(`\r\n--${boundary}--\r\n`),
+      );
+      const r: Res = await app.inject({
+        method: 'POST',
+        url,
+        headers: { cookie, 'content-type': `multipart/form-data; boundary=${boundary}` },
+        payload: Buffer.concat(parts),
+      });
+      if (r.statusCode !== 201) throw new Error(`演示文件上传失败：${username} ${url} → ${r.statusCode} ${r.body}`);
       return r.json();
     },
   };
@@ -82,7 +106,11 @@ function reportText(dimension: string | null, label: string, seed: number): stri
     case '能力大提升':
       return `${label}：组织培训${r.int(1, 4)}场，培训${r.int(20, 90)}人次，结业测试合格率${r.int(88, 100)}%。`;
     default:
-      return `${label}：按计划推进，完成阶段性工作${r.int(2, 6)}项，下一步将按时间节点抓好落实。`;
+      return r.pick([
+        `${label}：按计划推进，完成阶段性工作${r.int(2, 6)}项，下一步将按时间节点抓好落实。`,
+        `${label}：召开专题推进会${r.int(1, 3)}次，协调解决问题${r.int(2, 5)}个，形成工作台账一份。`,
+        `${label}：完成年度计划的阶段目标，报送工作信息${r.int(3, 12)}条，其中被上级采用${r.int(1, 3)}条。`,
+      ]);
   }
 }
 
@@ -235,7 +263,9 @@ export async function seedDemo(
     leadingGroupId: groupIds.get('leading'),
   });
 
-  type Played = { id: string; key: string; startDate: string; deadline: string; reportCycle: ReportCycle; dimension: string | null; scenario: Scenario; reporter: DemoAgent; reviewer: DemoAgent };
+  await dept.upload(`/api/campaigns/${campaign.id}/documents`, { name: '“四大”专项行动实施方案（任务分工表）.xlsx', content: await planWorkbook(org, c) }, { kind: 'plan' });
+
+  type Played = { id: string; key: string; leadUnitKey: string; startDate: string; deadline: string; reportCycle: ReportCycle; dimension: string | null; scenario: Scenario; reporter: DemoAgent; reviewer: DemoAgent };
   const toPlay: Played[] = [];
   const createTasks = async (list: DemoCity['keyTasks'], campaignId: string | null) => {
     for (const t of list) {
@@ -253,7 +283,7 @@ export async function seedDemo(
         reportCycle: t.reportCycle,
       });
       const reporter = reporterFor(t);
-      toPlay.push({ id: row.id, key: t.key, startDate: row.startDate, deadline: row.deadline, reportCycle: t.reportCycle, dimension: t.dimension, scenario: t.scenario, reporter, reviewer: dept });
+      toPlay.push({ id: row.id, key: t.key, leadUnitKey: t.leadUnitKey, startDate: row.startDate, deadline: row.deadline, reportCycle: t.reportCycle, dimension: t.dimension, scenario: t.scenario, reporter, reviewer: dept });
       if (!t.breakdown.length) continue;
       // The lead unit's liaison hands the task down a few days after it arrives.
       const handedDown = addDays(t.startDate, 6);
@@ -272,6 +302,7 @@ export async function seedDemo(
         toPlay.push({
           id: subs[i].id,
           key: s.key,
+          leadUnitKey: s.leadUnitKey,
           startDate: subs[i].startDate,
           deadline: subs[i].deadline,
           reportCycle: s.reportCycle,
@@ -292,12 +323,17 @@ export async function seedDemo(
   for (const t of toPlay) {
     const steps = scenarioSteps(t, t.scenario, today);
     let seed = [...t.key].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) >>> 0, 7);
-    for (const s of steps) {
+    for (const [i, s] of steps.entries()) {
+      // Study reports carry the sign-in sheet of their latest session as evidence.
+      const evidence =
+        t.dimension === '全员大学习' && i === steps.length - 1
+          ? [(await t.reporter.upload('/api/campaigns/uploads', { name: `${s.label}学习签到表.xlsx`, content: await signInSheet(org, t.leadUnitKey, `${s.label}集中学习签到表`) })).id]
+          : [];
       const report = await t.reporter.call('POST', `/api/tasks/${t.id}/reports`, {
         ...(s.periodKey ? { periodKey: s.periodKey } : {}),
         content: reportText(t.dimension, s.label, ++seed),
         percent: s.percent,
-        fileIds: [],
+        fileIds: evidence,
         idempotencyKey: `demo-${t.key}-${s.periodKey ?? 'once'}`,
       });
       if (s.outcome === 'pending') continue;
