@@ -25,6 +25,8 @@ describe('专项行动主流程', () => {
 
     // 组织管理: a county department under the city, a person in it, a liaison account for that person.
     await page.getByRole('menuitem', { name: '组织管理' }).click();
+    // Find the city in the tree the way a person would in a long tree: by searching.
+    await page.getByPlaceholder('搜索单位').fill(run);
     const tree = page.getByRole('tree');
     await tree.getByText(CITY, { exact: true }).click();
     await page.getByRole('button', { name: /新增$/ }).click();

@@ -190,7 +190,7 @@ export function UnitPanel({ selected, onSelect }: { selected: string | null; onS
             treeData={treeData}
             selectedKeys={selected ? [selected] : []}
             onSelect={(keys) => keys.length > 0 && onSelect(keys[0] as string)}
-            style={{ maxHeight: 'calc(100vh - 300px)', overflow: 'auto' }}
+            height={Math.max(320, window.innerHeight - 330)}
           />
         )}
       </Space>
