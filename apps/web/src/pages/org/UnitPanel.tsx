@@ -182,16 +182,17 @@ export function UnitPanel({ selected, onSelect }: { selected: string | null; onS
         ) : error ? (
           <span className="text-danger">{(error as Error).message}</span>
         ) : (
-          <Tree
-            blockNode
-            showLine
-            defaultExpandAll
-            key={`${data?.units.length}-${filter}`}
-            treeData={treeData}
-            selectedKeys={selected ? [selected] : []}
-            onSelect={(keys) => keys.length > 0 && onSelect(keys[0] as string)}
-            height={Math.max(320, window.innerHeight - 330)}
-          />
+          <div style={{ maxHeight: 'calc(100vh - 400px)', minHeight: 240, overflow: 'auto' }}>
+            <Tree
+              blockNode
+              showLine
+              defaultExpandAll
+              key={`${data?.units.length}-${filter}`}
+              treeData={treeData}
+              selectedKeys={selected ? [selected] : []}
+              onSelect={(keys) => keys.length > 0 && onSelect(keys[0] as string)}
+            />
+          </div>
         )}
       </Space>
       {dialog && <UnitDialog dialog={dialog} onClose={() => setDialog(null)} onCreated={(u) => onSelect(u.id)} />}
