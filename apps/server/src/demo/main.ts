@@ -2,6 +2,7 @@
  * npm run demo: the product as `npm start` runs it, on a database that holds the demo city (seeded through
  * the API on the first start, left alone on later ones). LUOSHI_DATA defaults to ./data-demo.
  */
+import path from 'node:path';
 import { buildApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { main } from '../main.ts';
@@ -15,8 +16,9 @@ if (!process.env.LUOSHI_ADMIN_PASSWORD) process.env.LUOSHI_ADMIN_PASSWORD = DEMO
 await main({
   afterBootstrap: async ({ db }) => {
     const config = loadConfig();
-    // A private instance of the app, not listening: the demo is written through the same routes users call.
-    const app = await buildApp({ db, config, logger: false });
+    // A private instance of the app, not listening and without the web pages: the demo is written through the
+    // same API routes users call.
+    const app = await buildApp({ db, config: { ...config, webDist: path.join(config.dataDir, '.no-web') }, logger: false });
     await app.ready();
     const started = Date.now();
     try {
@@ -29,7 +31,9 @@ await main({
       console.log(accountsConsole(config.adminPassword !== DEMO_PASSWORD));
     } catch (err) {
       console.error(`生成演示数据失败：${(err as Error).message}`);
-      console.error('若该数据目录由 npm start 创建过（admin 密码不同），请设置 LUOSHI_ADMIN_PASSWORD 为 admin 的密码，或换一个 LUOSHI_DATA 目录。');
+      if ((err as Error).message.includes('admin 登录失败')) {
+        console.error('该数据库中的 admin 密码不是演示密码（可能由 npm start 创建）：请用 LUOSHI_ADMIN_PASSWORD 给出 admin 的密码，或换一个 LUOSHI_DATA 目录。');
+      }
       process.exit(1);
     } finally {
       await app.close();
