@@ -127,6 +127,11 @@ describe('demo city', () => {
     expect(own.total).toBeGreaterThan(0);
     expect(own.data.every((t: { responsiblePersonId: string }) => t.responsiblePersonId === staffMe.person.id)).toBe(true);
 
+    // both the county and the department have reports waiting for them to review
+    expect((await linxi.call('GET', '/api/reports?toReview=true&pageSize=1')).total).toBeGreaterThan(0);
+    const dept = await demoLogin(ctx.app, 'shibu', DEMO_PASSWORD);
+    expect((await dept.call('GET', '/api/reports?toReview=true&pageSize=1')).total).toBeGreaterThan(0);
+
     // the branch secretary sees their branch's work only
     const branch = await demoLogin(ctx.app, 'linxi.zhibu', DEMO_PASSWORD);
     const branchMe = await branch.call('GET', '/api/auth/me');
