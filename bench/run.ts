@@ -178,13 +178,24 @@ async function buildLargeCity(db: Db, today: string) {
   await insertChunks(taskRows, 1000, (c) => db.insert(schema.tasks).values(c));
   await insertChunks(coRows, 2000, (c) => db.insert(schema.taskCoUnits).values(c));
 
+  // A staff member of the first county's media centre who is responsible for some of its sub-tasks: 我的任务.
+  const staffPersonId = taskRows.find((t) => t.depth === 1 && t.responsiblePersonId && t.leadUnitId === unitIds.get(`${county.key}/media`)!.id)?.responsiblePersonId;
+  if (staffPersonId) {
+    const [staffRole] = await db.select().from(schema.roles).where(eq(schema.roles.code, 'staff'));
+    const [staff] = await db
+      .insert(schema.users)
+      .values({ username: 'bench.staff', passwordHash: user.passwordHash, personId: staffPersonId, unitId: unitIds.get(`${county.key}/media`)!.id })
+      .returning();
+    await db.insert(schema.userRoles).values({ userId: staff.id, roleId: staffRole.id });
+  }
+
   // One report on every third task, so that the missing-report computation has rows to read.
   const reportRows = taskRows
     .filter((_, i) => i % 3 === 0)
     .map((t, i) => ({ taskId: t.id!, periodKey: 'once', content: '阶段进展', percent: t.progress ?? 0, status: i % 4 ? 'accepted' : 'submitted', submittedBy: user.id, idempotencyKey: `bench-${i}-xxxxxxxx` }));
   await insertChunks(reportRows, 2000, (c) => db.insert(schema.taskReports).values(c));
   await db.execute(sql`analyze`);
-  return { units: unitRows.length, persons: personRows.length, tasks: taskRows.length, coUnits: coRows.length, reports: reportRows.length, counties: org.counties.length, liaison: 'bench.liaison', countyName: county.name };
+  return { units: unitRows.length, persons: personRows.length, tasks: taskRows.length, coUnits: coRows.length, reports: reportRows.length, counties: org.counties.length, liaison: 'bench.liaison', staff: staffPersonId ? 'bench.staff' : null, countyName: county.name };
 }
 
 // ---------------------------------------------------------------- timing
@@ -252,6 +263,7 @@ async function main() {
     { name: `县（区）联络员 任务列表第1页（${sizes.countyName}）`, user: sizes.liaison, url: '/api/tasks?page=1&pageSize=20' },
     { name: '县（区）联络员 逾期任务第1页', user: sizes.liaison, url: '/api/tasks?page=1&pageSize=20&overdue=true' },
     { name: '管理员 全市任务列表第1页', user: 'admin', url: '/api/tasks?page=1&pageSize=20' },
+    ...(sizes.staff ? [{ name: '干部职工 我的任务第1页', user: sizes.staff, url: '/api/tasks?page=1&pageSize=20' }] : []),
   ];
   const results: Record<string, unknown>[] = [];
   for (const c of cases) {
