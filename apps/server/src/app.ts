@@ -47,7 +47,9 @@ export async function buildApp(deps: { db: Db; config: Config; logger?: boolean 
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  registerErrorHandling(app);
+  const index = path.join(config.webDist, 'index.html');
+  const spaIndex = fs.existsSync(index) ? fs.readFileSync(index) : null;
+  registerErrorHandling(app, spaIndex);
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -88,16 +90,8 @@ export async function buildApp(deps: { db: Db; config: Config; logger?: boolean 
 
   for (const m of MODULES) await app.register(async (scoped) => m.register(scoped as App, { db, config }));
 
-  const index = path.join(config.webDist, 'index.html');
-  if (fs.existsSync(index)) {
+  if (spaIndex) {
     await app.register(fastifyStatic, { root: config.webDist, wildcard: false, index: false, serve: true });
-    const html = fs.readFileSync(index);
-    app.setNotFoundHandler((req, reply) => {
-      if (req.url.startsWith('/api/') || req.method !== 'GET') {
-        return reply.code(404).send({ error: { code: 'NOT_FOUND', message: `接口不存在：${req.method} ${req.url.split('?')[0]}` } });
-      }
-      return reply.type('text/html; charset=utf-8').send(html);
-    });
   }
   return app;
 }

@@ -25,7 +25,7 @@ function body(code: string, message: string, details?: unknown) {
 }
 
 /** Maps every failure onto `{error:{code,message,details}}` with a Chinese message. */
-export function registerErrorHandling(app: FastifyInstance) {
+export function registerErrorHandling(app: FastifyInstance, spaIndex: Buffer | null = null) {
   app.setErrorHandler((err: FastifyError & { cause?: unknown }, req, reply) => {
     if (err instanceof AppError) return reply.code(err.status).send(body(err.code, err.message, err.details));
     if (hasZodFastifySchemaValidationErrors(err)) {
@@ -57,7 +57,11 @@ export function registerErrorHandling(app: FastifyInstance) {
     req.log.error({ err }, 'unhandled error');
     return reply.code(500).send(body('INTERNAL', '服务器内部错误'));
   });
+  // One not-found handler: unknown API routes answer JSON; with a built web app, other GETs get its index page.
   app.setNotFoundHandler((req, reply) => {
-    reply.code(404).send(body('NOT_FOUND', `接口不存在：${req.method} ${req.url.split('?')[0]}`));
+    if (spaIndex && req.method === 'GET' && !req.url.startsWith('/api/')) {
+      return reply.type('text/html; charset=utf-8').send(spaIndex);
+    }
+    return reply.code(404).send(body('NOT_FOUND', `接口不存在：${req.method} ${req.url.split('?')[0]}`));
   });
 }

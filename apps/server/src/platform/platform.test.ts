@@ -54,6 +54,24 @@ describe('health, errors and the API document', () => {
   });
 });
 
+describe('serving the web app', () => {
+  it('serves the built index page for app routes and keeps JSON 404 for unknown API routes', async () => {
+    const fs = await import('node:fs');
+    const path = await import('node:path');
+    const dist = fs.mkdtempSync(path.join(ctx.config.dataDir, 'web-'));
+    fs.writeFileSync(path.join(dist, 'index.html'), '<!doctype html><title>落实</title>');
+    const { buildApp } = await import('../app.ts');
+    const web = await buildApp({ db: ctx.db, config: { ...ctx.config, webDist: dist }, logger: false });
+    const page = await web.inject({ url: '/campaigns/some-id' });
+    const api = await web.inject({ url: '/api/no-such-route' });
+    await web.close();
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<title>落实</title>');
+    expect(api.statusCode).toBe(404);
+    expect(api.json().error.code).toBe('NOT_FOUND');
+  });
+});
+
 describe('login and sessions', () => {
   it('logs in with an HttpOnly SameSite=Lax cookie and reports person, roles, permissions and scope', async () => {
     const res = await ctx.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'admin', password: ADMIN_PASSWORD } });
