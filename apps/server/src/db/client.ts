@@ -72,7 +72,13 @@ function isAlive(pid: number): boolean {
 /** Opens PGlite in `dataDir` (or in memory when dataDir is null), or PostgreSQL at `databaseUrl`, and migrates. */
 export async function openDatabase(opts: { dataDir: string | null; databaseUrl?: string }): Promise<Database> {
   if (opts.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+    const pool = new pg.Pool({
+      connectionString: opts.databaseUrl,
+      max: 10,
+      // Scoped list queries look expensive to the planner on large tables and trigger JIT compilation that
+      // costs far more than the query itself (see bench/README.md).
+      options: '-c jit=off',
+    });
     // An idle connection dropped by the server (restart, admin termination) must not crash the process;
     // the pool replaces it on the next query.
     pool.on('error', (err) => console.warn(`PostgreSQL 空闲连接断开：${err.message}`));
