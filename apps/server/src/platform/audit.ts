@@ -47,8 +47,16 @@ export function chainHash(prevHash: string, row: Record<string, unknown>): strin
  * Writes an audit row. Call it inside the transaction that makes the change, so both land or neither.
  * Rows are hash-chained: each hash covers the previous hash and the row.
  */
-export async function audit(tx: DbLike, actor: Actor, entry: AuditEntry): Promise<void> {
+/**
+ * Serialises the writers of the audit chain and of the event log until the transaction ends, so that
+ * their ids are handed out in commit order (a reader at id N never later finds a smaller id committed).
+ */
+export async function lockWriteOrder(tx: DbLike): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock(${CHAIN_LOCK})`);
+}
+
+export async function audit(tx: DbLike, actor: Actor, entry: AuditEntry): Promise<void> {
+  await lockWriteOrder(tx);
   const [last] = await tx.select({ hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.id)).limit(1);
   const prevHash = last?.hash ?? GENESIS;
   const at = new Date();

@@ -1,4 +1,4 @@
-import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { units, users } from './org.ts';
 
 /** Sessions live in the database so that several app processes share them. The id is a hash of the cookie token. */
@@ -47,4 +47,30 @@ export const files = pgTable('files', {
   storageKey: text('storage_key').notNull(),
   createdBy: uuid('created_by').references(() => users.id),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * Domain events (outbox): a module records what happened in the transaction that made it happen;
+ * other modules (points, reports) consume them in order of id. (type, key) is unique, so an event
+ * emitted twice for the same fact is stored once.
+ */
+export const domainEvents = pgTable(
+  'domain_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    type: text('type').notNull(),
+    key: text('key').notNull(),
+    unitId: uuid('unit_id'),
+    personId: uuid('person_id'),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('domain_events_type_key_uq').on(t.type, t.key), index('domain_events_unit_idx').on(t.unitId)],
+);
+
+/** How far each consumer has read the event log. */
+export const eventCursors = pgTable('event_cursors', {
+  consumer: text('consumer').primaryKey(),
+  lastId: bigint('last_id', { mode: 'number' }).notNull().default(0),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
