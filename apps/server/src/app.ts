@@ -19,6 +19,7 @@ import { authModule } from './modules/auth/routes.ts';
 import { orgModule } from './modules/org/routes.ts';
 import { campaignsModule } from './modules/campaigns/routes.ts';
 import { auditModule } from './modules/audit/routes.ts';
+import { studyModule } from './modules/study/routes.ts';
 
 /** Every /api route as registered: the scope walk in the tests visits each one. */
 export type RouteEntry = { method: string; url: string; permission?: string; public: boolean };
@@ -28,12 +29,13 @@ declare module 'fastify' {
   }
 }
 
-export const MODULES: Module[] = [authModule, orgModule, campaignsModule, auditModule];
+export const MODULES: Module[] = [authModule, orgModule, campaignsModule, studyModule, auditModule];
 
 export const MODULE_TAGS = [
   { name: 'auth', description: '登录与会话' },
   { name: 'org', description: '组织：单位、人员、角色、工作小组' },
   { name: 'campaigns', description: '专项行动与重点任务' },
+  { name: 'study', description: '学习：学习活动、每周覆盖、心得体会、读书、学习平台积分' },
   { name: 'audit', description: '安全审计' },
   { name: 'system', description: '系统' },
 ];

@@ -33,6 +33,17 @@ export const PERMISSIONS = {
   'campaigns:report:review': '审核进展',
   'campaigns:meeting:read': '查看会议',
   'campaigns:meeting:write': '维护会议',
+  'study:session:read': '查看学习活动',
+  'study:session:write': '报备与记录学习活动',
+  'study:session:comment': '列席点评学习活动',
+  'study:coverage:read': '查看未学通报',
+  'study:coverage:confirm': '确认未学通报与学习规则',
+  'study:reflection:write': '撰写心得体会',
+  'study:reflection:review': '审阅心得体会',
+  'study:reading:write': '维护指定读本与读书记录',
+  'study:score:import': '导入学习平台积分',
+  'study:score:read': '查看学习积分排名',
+  'study:stats:read': '查看学习统计',
   'audit:log:read': '查看审计日志',
 } as const;
 export type Permission = keyof typeof PERMISSIONS;

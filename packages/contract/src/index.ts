@@ -7,3 +7,5 @@ export * from './common.ts';
 export * from './auth.ts';
 export * from './org.ts';
 export * from './campaigns.ts';
+export * from './study.ts';
+export * from './studyContent.ts';

@@ -1,0 +1,3 @@
+import type { App, Deps } from '../../platform/types.ts';
+
+export function registerSessionRoutes(_app: App, _deps: Deps) {}
