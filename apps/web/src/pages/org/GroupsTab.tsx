@@ -1,5 +1,5 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Drawer, Form, Input, Select, Space, Table, Tag } from 'antd';
+import { App, Button, Form, Input, Select, Space, Table, Tag } from 'antd';
 import { GROUP_ROLES, GROUP_TYPES, type GroupRole, type GroupType } from '@luoshi/contract';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -8,6 +8,7 @@ import { useCan, useMe } from '../../api/auth';
 import { api } from '../../api/client';
 import { orgKeys } from '../../api/org';
 import type { Group, GroupMember } from '../../api/types';
+import { FormDrawer } from '../../components/FormDrawer';
 import { PersonSelect } from '../../components/PersonSelect';
 import { UnitTreeSelect } from '../../components/UnitTreeSelect';
 import { useShowError } from '../../components/errors';
@@ -43,21 +44,7 @@ function GroupDrawer({ group, onClose }: { group?: Group; onClose: () => void })
   const known = group?.members.map((x) => ({ value: x.personId, label: `${x.name}（${x.unitName}）` })) ?? [];
   const submit = useGuardedSubmit(m);
   return (
-    <Drawer
-      open
-      size={640}
-      title={group ? t('group.editTitle') : t('group.createTitle')}
-      onClose={onClose}
-      destroyOnHidden
-      footer={
-        <Space style={{ float: 'right' }}>
-          <Button onClick={onClose}>{t('common.cancel')}</Button>
-          <Button type="primary" loading={m.isPending} onClick={() => form.submit()}>
-            {t('common.save')}
-          </Button>
-        </Space>
-      }
-    >
+    <FormDrawer size={640} title={group ? t('group.editTitle') : t('group.createTitle')} pending={m.isPending} onSave={() => form.submit()} onClose={onClose}>
       <Form<Values>
         form={form}
         layout="vertical"
@@ -108,7 +95,7 @@ function GroupDrawer({ group, onClose }: { group?: Group; onClose: () => void })
           </Form.List>
         </Form.Item>
       </Form>
-    </Drawer>
+    </FormDrawer>
   );
 }
 

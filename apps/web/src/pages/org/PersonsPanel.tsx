@@ -1,5 +1,5 @@
 import { DownloadOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
-import { App, Button, Checkbox, DatePicker, Drawer, Form, Input, Modal, Radio, Select, Space, Switch, Table, Tag } from 'antd';
+import { App, Button, Checkbox, DatePicker, Form, Input, Modal, Radio, Select, Space, Switch, Table, Tag } from 'antd';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
@@ -8,6 +8,7 @@ import { useNavigate } from 'react-router';
 import { useCan } from '../../api/auth';
 import { api, download } from '../../api/client';
 import { orgKeys, useRoles } from '../../api/org';
+import { FormDrawer } from '../../components/FormDrawer';
 import type { Person } from '../../api/types';
 import { UnitTreeSelect } from '../../components/UnitTreeSelect';
 import { useShowError } from '../../components/errors';
@@ -52,21 +53,7 @@ function PersonDrawer({ person, unitId, onClose }: { person?: Person; unitId?: s
   });
   const submit = useGuardedSubmit(m);
   return (
-    <Drawer
-      open
-      size={480}
-      title={person ? t('person.editTitle') : t('person.createTitle')}
-      onClose={onClose}
-      destroyOnHidden
-      footer={
-        <Space style={{ float: 'right' }}>
-          <Button onClick={onClose}>{t('common.cancel')}</Button>
-          <Button type="primary" loading={m.isPending} onClick={() => form.submit()}>
-            {t('common.save')}
-          </Button>
-        </Space>
-      }
-    >
+    <FormDrawer size={480} title={person ? t('person.editTitle') : t('person.createTitle')} pending={m.isPending} onSave={() => form.submit()} onClose={onClose}>
       <Form<PersonValues>
         form={form}
         layout="vertical"
@@ -103,7 +90,7 @@ function PersonDrawer({ person, unitId, onClose }: { person?: Person; unitId?: s
           <Switch />
         </Form.Item>
       </Form>
-    </Drawer>
+    </FormDrawer>
   );
 }
 
