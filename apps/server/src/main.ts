@@ -2,6 +2,7 @@ import { loadConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import { buildApp } from './app.ts';
 import { bootstrap } from './modules/auth/bootstrap.ts';
+import { startJobs } from './jobs.ts';
 
 /** read config → open db → migrate → bootstrap → listen */
 export async function main(opts: { afterBootstrap?: (ctx: { db: import('./db/client.ts').Db }) => Promise<void> } = {}) {
@@ -29,7 +30,9 @@ export async function main(opts: { afterBootstrap?: (ctx: { db: import('./db/cli
   }
   if (opts.afterBootstrap) await opts.afterBootstrap({ db });
   const app = await buildApp({ db, config });
+  const stopJobs = startJobs(db, (msg) => app.log.error(msg));
   const stop = async () => {
+    stopJobs();
     await app.close();
     await database.close();
     process.exit(0);
