@@ -1,3 +1,4 @@
 export * from './org.ts';
 export * from './platform.ts';
 export * from './campaigns.ts';
+export * from './study.ts';
