@@ -1,6 +1,7 @@
 import type { Db } from './db/client.ts';
 import { emitTaskEvents } from './modules/campaigns/events.ts';
 import { clock } from './modules/campaigns/dates.ts';
+import { purgeStaleImports } from './modules/org/imports.ts';
 
 /**
  * Periodic work of the running product. Each job is idempotent (its facts are keyed), so a run missed while
@@ -8,6 +9,7 @@ import { clock } from './modules/campaigns/dates.ts';
  */
 export const JOBS: { name: string; run: (db: Db) => Promise<unknown> }[] = [
   { name: 'task-events', run: (db) => emitTaskEvents(db, clock.today()) },
+  { name: 'purge-stale-imports', run: (db) => purgeStaleImports(db) },
 ];
 
 export function startJobs(db: Db, log: (msg: string) => void, everyMs = 60 * 60_000): () => void {

@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, importBatches, persons, units } from '../../db/schema/index.ts';
 import { loginAdmin, loginAs, makeCity, makePerson, makeTestApp, makeUnit, type Agent, type TestCtx } from '../../test/harness.ts';
+import { purgeStaleImports } from './imports.ts';
 import { sheetOf, xlsxOf } from './testing.ts';
 
 let ctx: TestCtx;
@@ -236,5 +237,17 @@ describe('import files', () => {
     const staff = (await loginAs(ctx, 'staff', city.countyA)).agent;
     expect((await upload(staff, 'persons', [PERSON_HEADER, ['某人', '甲县委宣传部']])).statusCode).toBe(403);
     expect((await staff.get('/api/org/imports/template/persons')).statusCode).toBe(403);
+  });
+});
+
+describe('stale previews', () => {
+  it('drops previews nobody confirmed within a week and keeps newer ones', async () => {
+    const fresh = (await upload(admin, 'units', [['单位名称', '上级单位', '单位类型'], ['清理测试单位', city.city.name, '直属单位']])).json();
+    const old = (await upload(admin, 'units', [['单位名称', '上级单位', '单位类型'], ['过期测试单位', city.city.name, '直属单位']])).json();
+    await ctx.db.update(importBatches).set({ createdAt: new Date(Date.now() - 8 * 86_400_000) }).where(eq(importBatches.id, old.id));
+    expect(await purgeStaleImports(ctx.db)).toBeGreaterThanOrEqual(1);
+    const left = await ctx.db.select({ id: importBatches.id }).from(importBatches).where(and(eq(importBatches.id, old.id)));
+    expect(left).toEqual([]);
+    expect((await admin.post(`/api/org/imports/${fresh.id}/confirm`)).statusCode).toBe(200);
   });
 });

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { MultipartFile } from '@fastify/multipart';
 import {
   IMPORT_COLUMNS,
@@ -418,3 +418,12 @@ export function importTemplate(kind: ImportKind): Promise<Buffer> {
 }
 
 export const IMPORT_TEMPLATE_NAMES: Record<ImportKind, string> = { units: '单位导入模板.xlsx', persons: '人员导入模板.xlsx' };
+
+/** Previews nobody confirmed within a week are dropped: they hold whole sheets of personal data. */
+export async function purgeStaleImports(db: DbLike, olderThanDays = 7): Promise<number> {
+  const gone = await db
+    .delete(importBatches)
+    .where(and(eq(importBatches.status, 'preview'), sql`${importBatches.createdAt} < now() - make_interval(days => ${olderThanDays})`))
+    .returning({ id: importBatches.id });
+  return gone.length;
+}
