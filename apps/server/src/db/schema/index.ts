@@ -2,3 +2,4 @@ export * from './org.ts';
 export * from './platform.ts';
 export * from './campaigns.ts';
 export * from './study.ts';
+export * from './studyContent.ts';
