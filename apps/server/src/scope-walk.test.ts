@@ -6,14 +6,14 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginAdmin, loginAs, makeCity, makePerson, makeTestApp, type Agent, type TestCtx } from './test/harness.ts';
-import { studyContentFixtures, studyWalkBody } from './modules/study/content.testkit.ts';
+import { sessionsWalkBody, STUDY_SHARED_ROUTES, studySessionFixtures, type StudySessionWalk } from './modules/study/sessions.testkit.ts';
 
 let ctx: TestCtx;
 let a: Agent; // liaison of county A
 let staffA: Agent; // staff member of county A
 let b: Agent; // liaison of county B
 let ids: Record<string, string> = {};
-let studyContentIds: Record<string, string> = {};
+let study: StudySessionWalk = { byResource: {}, params: {} };
 const B_MARK = '乙县';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
@@ -60,7 +60,7 @@ beforeAll(async () => {
     decision: meeting.decisions[0].id,
     import: batch.id,
   };
-  studyContentIds = await studyContentFixtures(b, campaign.id);
+  study = await studySessionFixtures(admin, b, city.countyB.id, personB.id);
 }, 120_000);
 afterAll(() => ctx.close());
 
@@ -69,7 +69,7 @@ function fill(url: string): string | null {
   const seg = url.split('/');
   const resource = `${seg[2]}/${seg[3]}`;
   const byResource: Record<string, string> = {
-    ...studyContentIds,
+    ...study.byResource,
     'org/units': ids.unit,
     'org/persons': ids.person,
     'org/groups': ids.group,
@@ -83,7 +83,8 @@ function fill(url: string): string | null {
   let missing = false;
   const out = url.replace(/:(\w+)/g, (_m, name: string) => {
     const v =
-      name === 'docId' ? ids.document
+      study.params[`${resource}:${name}`] ? study.params[`${resource}:${name}`]
+      : name === 'docId' ? ids.document
       : name === 'fileId' ? ids.file
       : name === 'decisionId' ? ids.decision
       : name === 'kind' ? 'persons'
@@ -95,7 +96,7 @@ function fill(url: string): string | null {
 }
 
 /** Routes with parameters that are not county data: templates and role definitions are the same for everyone. */
-const SHARED = new Set(['GET /api/org/imports/template/:kind']);
+const SHARED = new Set(['GET /api/org/imports/template/:kind', ...STUDY_SHARED_ROUTES]);
 
 describe('scope walk: county A never reaches county B', () => {
   it('the fixtures are real: county B itself reads every one of its records', async () => {
@@ -116,7 +117,7 @@ describe('scope walk: county A never reaches county B', () => {
     for (const r of withParams) {
       const url = fill(r.url);
       expect(url, `no county B fixture for ${r.method} ${r.url}`).not.toBeNull();
-      const body = r.method === 'GET' ? undefined : { version: 1, name: '越权', title: '越权', decision: 'accept', comment: '越权', parentId: ids.unit, leadUnitId: ids.unit, deadline: '2026-12-31', items: [{ title: '越权', leadUnitId: ids.unit, deadline: '2026-12-31' }], content: '越权', percent: 50, username: 'walker_x', password: 'Walk-pass-2026', roleIds: [ids.role], fileIds: [], idempotencyKey: `walk-${r.url}`, ...studyWalkBody(r.method, r.url) };
+      const body = r.method === 'GET' ? undefined : { version: 1, name: '越权', title: '越权', decision: 'accept', comment: '越权', parentId: ids.unit, leadUnitId: ids.unit, deadline: '2026-12-31', items: [{ title: '越权', leadUnitId: ids.unit, deadline: '2026-12-31' }], content: '越权', percent: 50, username: 'walker_x', password: 'Walk-pass-2026', roleIds: [ids.role], fileIds: [], idempotencyKey: `walk-${r.url}`, ...sessionsWalkBody(r.url) };
       for (const agent of [a, staffA]) {
         const res = await (r.method === 'GET' ? agent.get(url!) : agent[r.method.toLowerCase() as 'post' | 'patch' | 'put' | 'delete'](url!, body));
         if (![403, 404].includes(res.statusCode)) leaks.push(`${r.method} ${r.url} → ${res.statusCode} ${res.body.slice(0, 120)}`);
