@@ -7,6 +7,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginAdmin, loginAs, makeCity, makePerson, makeTestApp, type Agent, type TestCtx } from './test/harness.ts';
 import { sessionsWalkBody, STUDY_SHARED_ROUTES, studySessionFixtures, type StudySessionWalk } from './modules/study/sessions.testkit.ts';
+import { studyContentFixtures, studyWalkBody } from './modules/study/content.testkit.ts';
 
 let ctx: TestCtx;
 let a: Agent; // liaison of county A
@@ -14,6 +15,7 @@ let staffA: Agent; // staff member of county A
 let b: Agent; // liaison of county B
 let ids: Record<string, string> = {};
 let study: StudySessionWalk = { byResource: {}, params: {} };
+let studyContentIds: Record<string, string> = {};
 const B_MARK = '乙县';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
@@ -61,6 +63,7 @@ beforeAll(async () => {
     import: batch.id,
   };
   study = await studySessionFixtures(admin, b, city.countyB.id, personB.id);
+  studyContentIds = await studyContentFixtures(b, campaign.id);
 }, 120_000);
 afterAll(() => ctx.close());
 
@@ -70,6 +73,7 @@ function fill(url: string): string | null {
   const resource = `${seg[2]}/${seg[3]}`;
   const byResource: Record<string, string> = {
     ...study.byResource,
+    ...studyContentIds,
     'org/units': ids.unit,
     'org/persons': ids.person,
     'org/groups': ids.group,
@@ -117,7 +121,7 @@ describe('scope walk: county A never reaches county B', () => {
     for (const r of withParams) {
       const url = fill(r.url);
       expect(url, `no county B fixture for ${r.method} ${r.url}`).not.toBeNull();
-      const body = r.method === 'GET' ? undefined : { version: 1, name: '越权', title: '越权', decision: 'accept', comment: '越权', parentId: ids.unit, leadUnitId: ids.unit, deadline: '2026-12-31', items: [{ title: '越权', leadUnitId: ids.unit, deadline: '2026-12-31' }], content: '越权', percent: 50, username: 'walker_x', password: 'Walk-pass-2026', roleIds: [ids.role], fileIds: [], idempotencyKey: `walk-${r.url}`, ...sessionsWalkBody(r.url) };
+      const body = r.method === 'GET' ? undefined : { version: 1, name: '越权', title: '越权', decision: 'accept', comment: '越权', parentId: ids.unit, leadUnitId: ids.unit, deadline: '2026-12-31', items: [{ title: '越权', leadUnitId: ids.unit, deadline: '2026-12-31' }], content: '越权', percent: 50, username: 'walker_x', password: 'Walk-pass-2026', roleIds: [ids.role], fileIds: [], idempotencyKey: `walk-${r.url}`, ...sessionsWalkBody(r.url), ...studyWalkBody(r.method, r.url) };
       for (const agent of [a, staffA]) {
         const res = await (r.method === 'GET' ? agent.get(url!) : agent[r.method.toLowerCase() as 'post' | 'patch' | 'put' | 'delete'](url!, body));
         if (![403, 404].includes(res.statusCode)) leaks.push(`${r.method} ${r.url} → ${res.statusCode} ${res.body.slice(0, 120)}`);
