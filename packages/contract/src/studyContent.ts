@@ -88,6 +88,8 @@ export const ReflectionListQuery = listQuery(['createdAt', 'submittedAt', 'wordC
   status: ReflectionStatus.optional(),
   /** only those flagged as similar to an earlier reflection */
   flagged: QueryBool.optional(),
+  /** submitted ones of the caller's units waiting for the caller to review (never the caller's own) */
+  toReview: QueryBool.optional(),
   q: z.string().trim().max(50).optional(),
 });
 export const ReflectionList = listResponse(Reflection);

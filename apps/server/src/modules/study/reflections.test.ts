@@ -92,6 +92,10 @@ describe('心得体会: write, submit, review', () => {
   it('nobody reviews their own reflection', async () => {
     const own = await write(secretary, { title: '支部书记的体会', bodyHtml: '<p>带头学</p>' });
     const s = await submit(secretary, own);
+    const waiting = await ok(secretary.get('/api/study/reflections?toReview=true&pageSize=200'));
+    expect(waiting.data.map((r: { id: string }) => r.id)).not.toContain(own.id);
+    expect(waiting.data.every((r: { status: string; unitId: string }) => r.status === 'submitted' && r.unitId === city.branchA.id)).toBe(true);
+    expect((await ok(liaisonA.get('/api/study/reflections?toReview=true&pageSize=200'))).data.map((r: { id: string }) => r.id)).toContain(own.id);
     expect((await secretary.post(`/api/study/reflections/${own.id}/review`, { version: s.version, decision: 'pass' })).statusCode).toBe(403);
     expect((await ok(liaisonA.post(`/api/study/reflections/${own.id}/review`, { version: s.version, decision: 'pass' }))).status).toBe('passed');
   });

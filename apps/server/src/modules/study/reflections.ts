@@ -117,13 +117,17 @@ export async function presentReflection(db: DbLike, scope: DataScope, id: string
 export async function listReflections(
   db: DbLike,
   scope: DataScope,
-  q: ListParams & { mine?: boolean; unitId?: string; status?: string; flagged?: boolean; q?: string },
+  q: ListParams & { mine?: boolean; unitId?: string; status?: string; flagged?: boolean; toReview?: boolean; q?: string },
 ) {
   const where: SQL[] = [reflectionVisible(scope)];
   if (q.mine) where.push(ownedBy(scope, studyReflections.personId));
   if (q.unitId) where.push(unitAtOrBelow(studyReflections.unitId, q.unitId));
   if (q.status) where.push(eq(studyReflections.status, q.status));
   if (q.flagged) where.push(isNotNull(studyReflections.similarity));
+  if (q.toReview) {
+    where.push(eq(studyReflections.status, 'submitted'), unitInScope(scope, studyReflections.unitId));
+    if (scope.personId) where.push(ne(studyReflections.personId, scope.personId));
+  }
   if (q.q) where.push(ilike(studyReflections.title, likeText(q.q)));
   return pageOfReflections(db, scope, and(...where)!, q, [desc(studyReflections.createdAt), asc(studyReflections.id)]);
 }

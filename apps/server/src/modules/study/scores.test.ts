@@ -1,11 +1,11 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, persons, studyScores } from '../../db/schema/index.ts';
+import { auditLog, persons, studyScoreImports, studyScores } from '../../db/schema/index.ts';
 import { loginAs, makeCity, makePerson, makeTestApp, makeUnit, type Agent, type TestCtx } from '../../test/harness.ts';
 import { ok } from '../campaigns/testkit.ts';
 import { sheetOf, xlsxOf } from '../org/testing.ts';
 import { scoresCsv } from './content.testkit.ts';
-import { parseCsv, parseScore } from './scores.ts';
+import { parseCsv, parseScore, purgeStaleScoreImports } from './scores.ts';
 
 let ctx: TestCtx;
 let city: Awaited<ReturnType<typeof makeCity>>;
@@ -107,6 +107,10 @@ describe('学习平台积分导入', () => {
     expect(await ok(liaisonA.post(`/api/study/scores/imports/${januaryId}/confirm`))).toEqual({ id: januaryId, written: 3, replaced: 0 });
     expect(await scoreCount()).toBe(3);
     expect((await liaisonA.post(`/api/study/scores/imports/${januaryId}/confirm`)).statusCode).toBe(409);
+    // once written, the sheet itself is not kept; the lines and reasons are
+    const [batch] = await ctx.db.select().from(studyScoreImports).where(eq(studyScoreImports.id, januaryId));
+    expect(batch.sheet).toEqual([]);
+    expect(await ok(liaisonA.get(`/api/study/scores/imports/${januaryId}`))).toMatchObject({ status: 'confirmed', total: 8 });
     const [row] = await ctx.db.select().from(studyScores).where(eq(studyScores.personId, people.zhao.id));
     expect(row).toMatchObject({ hundredths: 7025, ruleVersion: '2026年积分规则', month: '2026-01' });
   });
@@ -200,6 +204,14 @@ describe('学习平台积分导入', () => {
     expect(mapped.matched.map((m: { personName: string }) => m.personName)).toEqual(['钱七']);
     expect(mapped.unmatched).toEqual([{ line: 2, reason: '未找到「甲县机关党支部」的「张三」：人员不存在或不在您的管辖范围内' }]);
     expect((await liaisonA.get(`/api/study/scores/imports/${b.id}`)).statusCode).toBe(404);
+  });
+
+  it('uploads nobody confirmed are purged after a week; confirmed ones stay', async () => {
+    const stale = await ok(upload(liaisonA, '忘了确认.csv', scoresCsv([['姓名', '单位', '积分'], ['张三', '甲县机关党支部', '1']]), { month: '2026-04' }), 201);
+    await ctx.db.update(studyScoreImports).set({ createdAt: new Date(Date.now() - 8 * 86_400_000) });
+    expect(await purgeStaleScoreImports(ctx.db)).toBe(2);
+    expect((await liaisonA.get(`/api/study/scores/imports/${stale.id}`)).statusCode).toBe(404);
+    expect((await ok(liaisonA.get(`/api/study/scores/imports/${januaryId}`))).status).toBe('confirmed');
   });
 
   it('refuses files that are neither .xlsx nor .csv, and bad months', async () => {

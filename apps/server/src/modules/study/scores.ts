@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { MultipartFile } from '@fastify/multipart';
 import ExcelJS from 'exceljs';
 import { ScoreImportFields, type HalfYearReport, type RankingRow, type ScoreImport, type ScoreMapping } from '@luoshi/contract';
@@ -327,14 +327,27 @@ export async function confirmScoreImport(tx: DbLike, caller: Caller, actor: Acto
     }
     written++;
   }
-  await tx.update(studyScoreImports).set({ status: 'confirmed', confirmedAt: new Date() }).where(eq(studyScoreImports.id, id));
+  // The sheet itself (names, phones) is not kept once its scores are written: the matched and unmatched lines remain.
+  await tx.update(studyScoreImports).set({ status: 'confirmed', confirmedAt: new Date(), sheet: [] }).where(eq(studyScoreImports.id, id));
   await audit(tx, actor, {
     entity: 'study_score_import',
     entityId: id,
     action: 'confirm',
-    after: { platform: batch.platform, month: batch.month, ruleVersion: batch.ruleVersion, total: batch.sheet.length, written, replaced, skipped: batch.unmatched.length },
+    after: { platform: batch.platform, month: batch.month, ruleVersion: batch.ruleVersion, total: totalOf(batch), written, replaced, skipped: batch.unmatched.length },
   });
   return { id, written, replaced };
+}
+
+/** Rows of the sheet: before mapping the sheet itself, after it every row is either matched or unmatched. */
+const totalOf = (b: ImportRow) => (b.status === 'uploaded' ? b.sheet.length : b.matched.length + b.unmatched.length);
+
+/** Uploads nobody confirmed within a week are dropped: they hold whole sheets of personal data. */
+export async function purgeStaleScoreImports(db: DbLike, olderThanDays = 7): Promise<number> {
+  const gone = await db
+    .delete(studyScoreImports)
+    .where(and(ne(studyScoreImports.status, 'confirmed'), sql`${studyScoreImports.createdAt} < now() - make_interval(days => ${olderThanDays})`))
+    .returning({ id: studyScoreImports.id });
+  return gone.length;
 }
 
 const importerName = sql<string>`(select coalesce(p.name, u.username) from ${users} u left join ${persons} p on p.id = u.person_id where u.id = ${studyScoreImports.userId})`;
@@ -365,7 +378,7 @@ export async function presentScoreImport(db: DbLike, caller: Caller, id: string)
     headers: batch.headers,
     suggested: suggestMapping(batch.headers),
     mapping: (batch.mapping as ScoreMapping | null) ?? null,
-    total: batch.sheet.length,
+    total: totalOf(batch),
     matched: batch.matched.map((m) => ({
       line: m.line,
       personId: m.personId,
@@ -406,7 +419,7 @@ export async function listScoreImports(db: DbLike, caller: Caller, q: ListParams
       ruleVersion: b.ruleVersion,
       fileName: b.fileName,
       status: b.status as ScoreImport['status'],
-      total: b.sheet.length,
+      total: totalOf(b),
       matchedCount: b.matched.length,
       unmatchedCount: b.unmatched.length,
       importedByName: name,
