@@ -20,6 +20,12 @@ const MyTasksPage = lazy(() => import('./pages/campaigns/MyTasksPage').then((m) 
 const ReviewPage = lazy(() => import('./pages/campaigns/ReviewPage').then((m) => ({ default: m.ReviewPage })));
 const MeetingListPage = lazy(() => import('./pages/campaigns/MeetingListPage').then((m) => ({ default: m.MeetingListPage })));
 const MeetingDetailPage = lazy(() => import('./pages/campaigns/MeetingDetailPage').then((m) => ({ default: m.MeetingDetailPage })));
+const SessionListPage = lazy(() => import('./pages/study/SessionListPage').then((m) => ({ default: m.SessionListPage })));
+const SessionDetailPage = lazy(() => import('./pages/study/SessionDetailPage').then((m) => ({ default: m.SessionDetailPage })));
+const CoveragePage = lazy(() => import('./pages/study/CoveragePage').then((m) => ({ default: m.CoveragePage })));
+const ReflectionsPage = lazy(() => import('./pages/study/ReflectionsPage').then((m) => ({ default: m.ReflectionsPage })));
+const ReadingPage = lazy(() => import('./pages/study/ReadingPage').then((m) => ({ default: m.ReadingPage })));
+const ScoresPage = lazy(() => import('./pages/study/ScoresPage').then((m) => ({ default: m.ScoresPage })));
 const NotFoundPage = lazy(() => import('./pages/home/NotFoundPage').then((m) => ({ default: m.NotFoundPage })));
 
 const queryClient = new QueryClient({
@@ -72,6 +78,12 @@ export function Root() {
                 <Route path="reviews" element={<ReviewPage />} />
                 <Route path="meetings" element={<MeetingListPage />} />
                 <Route path="meetings/:id" element={<MeetingDetailPage />} />
+                <Route path="study/sessions" element={<SessionListPage />} />
+                <Route path="study/sessions/:id" element={<SessionDetailPage />} />
+                <Route path="study/coverage" element={<CoveragePage />} />
+                <Route path="study/reflections" element={<ReflectionsPage />} />
+                <Route path="study/reading" element={<ReadingPage />} />
+                <Route path="study/scores" element={<ScoresPage />} />
                 <Route path="*" element={<NotFoundPage />} />
               </Route>
             </Routes>

@@ -9,6 +9,7 @@ import {
   KeyOutlined,
   LogoutOutlined,
   OrderedListOutlined,
+  ReadOutlined,
   UserOutlined,
   ScheduleOutlined,
 } from '@ant-design/icons';
@@ -23,7 +24,7 @@ import { LANGUAGES, setLanguage, type LanguageCode } from '../i18n';
 import { ChangePasswordModal } from './ChangePasswordModal';
 import { ErrorBoundary } from './ErrorBoundary';
 
-type NavItem = { key: string; icon: React.ReactNode; label: string; perms?: string[] };
+type NavItem = { key: string; icon?: React.ReactNode; label: string; perms?: string[]; children?: NavItem[] };
 
 export function AppLayout() {
   const { t, i18n } = useTranslation();
@@ -50,11 +51,28 @@ export function AppLayout() {
     { key: '/key-tasks', icon: <OrderedListOutlined />, label: t('nav.keyTasks'), perms: ['campaigns:task:read'] },
     { key: '/reviews', icon: <AuditOutlined />, label: t('nav.reviews'), perms: ['campaigns:report:review'] },
     { key: '/meetings', icon: <CalendarOutlined />, label: t('nav.meetings'), perms: ['campaigns:meeting:read'] },
+    {
+      key: '/study',
+      icon: <ReadOutlined />,
+      label: t('nav.study'),
+      children: [
+        { key: '/study/sessions', label: t('nav.studySessions'), perms: ['study:session:read'] },
+        { key: '/study/coverage', label: t('nav.studyCoverage'), perms: ['study:coverage:read'] },
+        { key: '/study/reflections', label: t('nav.studyReflections'), perms: ['study:reflection:write', 'study:reflection:review'] },
+        { key: '/study/reading', label: t('nav.studyReading'), perms: ['study:reading:write'] },
+        { key: '/study/scores', label: t('nav.studyScores'), perms: ['study:score:read', 'study:score:import'] },
+      ],
+    },
     { key: '/org', icon: <ApartmentOutlined />, label: t('nav.org'), perms: ['org:unit:read'] },
   ];
-  const visible = nav.filter((n) => !n.perms || n.perms.some((p) => me.permissions.includes(p)));
+  const allowed = (n: NavItem) => !n.perms || n.perms.some((p) => me.permissions.includes(p));
+  // A group shows when any of its pages does.
+  const visible = nav
+    .map((n) => (n.children ? { ...n, children: n.children.filter(allowed) } : n))
+    .filter((n) => allowed(n) && (!n.children || n.children.length > 0));
+  const leaves = visible.flatMap((n) => n.children ?? [n]);
   const selected =
-    visible
+    leaves
       .filter((n) => (n.key === '/' ? location.pathname === '/' : location.pathname.startsWith(n.key)))
       .sort((a, b) => b.key.length - a.key.length)[0]?.key ?? '/';
 
@@ -91,7 +109,13 @@ export function AppLayout() {
           theme="dark"
           mode="inline"
           selectedKeys={[selected]}
-          items={visible.map((n) => ({ key: n.key, icon: n.icon, label: n.label }))}
+          defaultOpenKeys={visible.filter((n) => n.children && location.pathname.startsWith(n.key)).map((n) => n.key)}
+          items={visible.map((n) => ({
+            key: n.key,
+            icon: n.icon,
+            label: n.label,
+            children: n.children?.map((c) => ({ key: c.key, label: c.label })),
+          }))}
           onClick={({ key }) => navigate(key)}
         />
       </Layout.Sider>

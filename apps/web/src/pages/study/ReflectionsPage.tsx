@@ -1,0 +1,474 @@
+import { EditOutlined, PlusOutlined, WarningOutlined } from '@ant-design/icons';
+import { Alert, App, Button, Card, Descriptions, Drawer, Empty, Form, Input, List, Modal, Radio, Segmented, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { REFLECTION_DECISIONS, REFLECTION_STATUSES, type ReflectionStatus } from '@luoshi/contract';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import dayjs from 'dayjs';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useCan } from '../../api/auth';
+import { api } from '../../api/client';
+import { countWords, studyKeys, studyUrls, type Reflection } from '../../api/study';
+import { useShowError } from '../../components/errors';
+import { useGuardedSubmit } from '../../components/useGuardedSubmit';
+import { usePagedList } from '../../components/usePagedList';
+import { UnitTreeSelect } from '../../components/UnitTreeSelect';
+import { RichTextArea } from './RichTextArea';
+
+const STATUS_COLORS: Record<ReflectionStatus, string> = { draft: 'default', submitted: 'processing', returned: 'warning', passed: 'success', excellent: 'red' };
+
+export function ReflectionStatusTag({ r }: { r: Reflection }) {
+  const { t } = useTranslation();
+  return (
+    <Space size={4}>
+      <Tag color={STATUS_COLORS[r.status]}>{REFLECTION_STATUSES[r.status]}</Tag>
+      {r.publishedAt && <Tag color="gold">{t('reflection.onWall')}</Tag>}
+    </Space>
+  );
+}
+
+const pct = (x: number) => `${Math.round(x * 100)}%`;
+
+/** 查重: the earlier reflections this one resembles; outside the caller's scope only the unit, date and similarity. */
+function SimilarityWarning({ r }: { r: Reflection }) {
+  const { t } = useTranslation();
+  if (r.similarity === null || !r.similarMatches.length) return null;
+  return (
+    <Alert
+      type="warning"
+      showIcon
+      icon={<WarningOutlined />}
+      style={{ marginBottom: 12 }}
+      title={t('reflection.similarTitle', { p: pct(r.similarity) })}
+      description={
+        <ul style={{ margin: 0, paddingLeft: 18 }}>
+          {r.similarMatches.map((m, i) => (
+            <li key={m.reflectionId ?? i}>
+              {t('reflection.similarItem', {
+                p: pct(m.similarity),
+                title: m.title ?? t('reflection.hiddenTitle'),
+                author: m.authorName ?? t('reflection.hiddenAuthor'),
+                unit: m.unitName,
+                at: m.submittedAt ? dayjs(m.submittedAt).format('YYYY-MM-DD') : '—',
+              })}
+            </li>
+          ))}
+        </ul>
+      }
+    />
+  );
+}
+
+type EditValues = { title: string; bodyHtml: string };
+
+/** 写心得: title and rich text; 保存草稿 keeps it, 提交 sends it to the branch secretary. */
+function ReflectionEditor({ reflection, onClose }: { reflection?: Reflection; onClose: () => void }) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm<EditValues>();
+  const { message, modal } = App.useApp();
+  const showError = useShowError();
+  const qc = useQueryClient();
+  const [submitIt, setSubmitIt] = useState(false);
+  const m = useMutation({
+    mutationFn: async ({ v, submit }: { v: EditValues; submit: boolean }) => {
+      let r = reflection
+        ? await api.patch<Reflection>(studyUrls.reflection(reflection.id), { version: reflection.version, title: v.title, bodyHtml: v.bodyHtml })
+        : await api.post<Reflection>(studyUrls.reflections, { title: v.title, bodyHtml: v.bodyHtml });
+      if (submit) r = await api.post<Reflection>(`${studyUrls.reflection(r.id)}/submit`, { version: r.version });
+      return r;
+    },
+    onSuccess: (r, { submit }) => {
+      void qc.invalidateQueries({ queryKey: studyKeys.reflections });
+      onClose();
+      if (r.similarity !== null && r.similarMatches.length) {
+        modal.warning({ title: t('reflection.similarTitle', { p: pct(r.similarity) }), content: submit ? t('reflection.similarAfterSubmit') : t('reflection.similarAfterSave'), okText: t('reflection.gotIt') });
+      } else {
+        void message.success(submit ? t('reflection.submitted') : t('reflection.draftSaved'));
+      }
+    },
+    onError: (e) => showError(e, form),
+  });
+  const submit = useGuardedSubmit(m);
+  const body = Form.useWatch('bodyHtml', form) ?? '';
+  return (
+    <Drawer
+      open
+      size={860}
+      title={reflection ? t('reflection.editTitle') : t('reflection.newTitle')}
+      onClose={onClose}
+      destroyOnHidden
+      footer={
+        <Space style={{ float: 'right' }}>
+          <Button onClick={onClose}>{t('common.cancel')}</Button>
+          <Button
+            loading={m.isPending && !submitIt}
+            onClick={() => {
+              setSubmitIt(false);
+              form.submit();
+            }}
+          >
+            {t('reflection.saveDraft')}
+          </Button>
+          <Button
+            type="primary"
+            loading={m.isPending && submitIt}
+            onClick={() => {
+              setSubmitIt(true);
+              form.submit();
+            }}
+          >
+            {t('reflection.submit')}
+          </Button>
+        </Space>
+      }
+    >
+      {reflection?.status === 'returned' && reflection.reviewComment && (
+        <Alert type="warning" showIcon style={{ marginBottom: 12 }} title={t('reflection.returnedWith', { c: reflection.reviewComment, by: reflection.reviewedByName ?? '' })} />
+      )}
+      {reflection && <SimilarityWarning r={reflection} />}
+      <Form<EditValues>
+        form={form}
+        layout="vertical"
+        initialValues={reflection ? { title: reflection.title, bodyHtml: reflection.bodyHtml } : { bodyHtml: '' }}
+        onFinish={(v) => submit({ v, submit: submitIt })}
+      >
+        <Form.Item name="title" label={t('reflection.title')} rules={[{ required: true, whitespace: true, message: t('reflection.titleRequired') }]}>
+          <Input maxLength={200} />
+        </Form.Item>
+        <Form.Item
+          name="bodyHtml"
+          label={t('reflection.body')}
+          rules={[
+            {
+              validator: (_, v: string) => {
+                const text = new DOMParser().parseFromString(v ?? '', 'text/html').body.textContent ?? '';
+                return countWords(text) > 0 ? Promise.resolve() : Promise.reject(new Error(t('reflection.bodyRequired')));
+              },
+            },
+          ]}
+        >
+          <RichTextArea />
+        </Form.Item>
+        <input type="hidden" value={body} readOnly />
+      </Form>
+    </Drawer>
+  );
+}
+
+type ReviewValues = { decision: 'pass' | 'excellent' | 'return'; comment?: string };
+
+/** 审阅: 合格 / 优秀 / 退回修改, the similarity warning in sight. */
+function ReviewDrawer({ reflection, onClose }: { reflection: Reflection; onClose: () => void }) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm<ReviewValues>();
+  const { message } = App.useApp();
+  const showError = useShowError();
+  const qc = useQueryClient();
+  const decision = Form.useWatch('decision', form);
+  const m = useMutation({
+    mutationFn: (v: ReviewValues) =>
+      api.post<Reflection>(`${studyUrls.reflection(reflection.id)}/review`, { version: reflection.version, decision: v.decision, comment: v.comment?.trim() || null }),
+    onSuccess: (_, v) => {
+      void message.success(t('reflection.reviewed', { d: REFLECTION_DECISIONS[v.decision] }));
+      void qc.invalidateQueries({ queryKey: studyKeys.reflections });
+      onClose();
+    },
+    onError: (e) => showError(e, form),
+  });
+  const submit = useGuardedSubmit(m);
+  return (
+    <Drawer
+      open
+      size={860}
+      title={t('reflection.reviewTitle')}
+      onClose={onClose}
+      destroyOnHidden
+      footer={
+        <Space style={{ float: 'right' }}>
+          <Button onClick={onClose}>{t('common.cancel')}</Button>
+          <Button type="primary" danger={decision === 'return'} loading={m.isPending} onClick={() => form.submit()}>
+            {t('reflection.confirmReview')}
+          </Button>
+        </Space>
+      }
+    >
+      <SimilarityWarning r={reflection} />
+      <ReflectionView r={reflection} />
+      <Form<ReviewValues> form={form} layout="vertical" initialValues={{ decision: 'pass' }} onFinish={(v) => submit(v)} style={{ marginTop: 16 }}>
+        <Form.Item name="decision" label={t('reflection.decision')}>
+          <Radio.Group optionType="button" buttonStyle="solid" options={Object.entries(REFLECTION_DECISIONS).map(([value, label]) => ({ value, label }))} />
+        </Form.Item>
+        <Form.Item
+          name="comment"
+          label={t('reflection.comment')}
+          rules={decision === 'return' ? [{ required: true, whitespace: true, message: t('reflection.commentRequired') }] : []}
+        >
+          <Input.TextArea rows={3} maxLength={2000} placeholder={decision === 'return' ? t('reflection.commentReturn') : t('reflection.commentOptional')} />
+        </Form.Item>
+      </Form>
+    </Drawer>
+  );
+}
+
+function ReflectionView({ r }: { r: Reflection }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <Descriptions column={3} size="small" style={{ marginBottom: 12 }}>
+        <Descriptions.Item label={t('reflection.title')} span={3}>
+          <b>{r.title}</b>
+        </Descriptions.Item>
+        <Descriptions.Item label={t('reflection.author')}>{r.authorName}</Descriptions.Item>
+        <Descriptions.Item label={t('reflection.unit')}>{r.unitName}</Descriptions.Item>
+        <Descriptions.Item label={t('reflection.words')}>{r.wordCount}</Descriptions.Item>
+        {r.bookTitle && <Descriptions.Item label={t('reflection.book')}>{r.bookTitle}</Descriptions.Item>}
+        <Descriptions.Item label={t('reflection.submittedAt')}>{r.submittedAt ? dayjs(r.submittedAt).format('YYYY-MM-DD HH:mm') : '—'}</Descriptions.Item>
+      </Descriptions>
+      {/* bodyHtml is sanitised on the server: plain formatting tags only, no attributes */}
+      <div className="reflection-body" dangerouslySetInnerHTML={{ __html: r.bodyHtml }} />
+    </>
+  );
+}
+
+function MyReflections() {
+  const { t } = useTranslation();
+  const canWrite = useCan('study:reflection:write');
+  const [status, setStatus] = useState<string | undefined>();
+  const [editing, setEditing] = useState<Reflection | 'new' | null>(null);
+  const [viewing, setViewing] = useState<Reflection | null>(null);
+  const { query, rows, pagination, resetPage } = usePagedList<Reflection>([...studyKeys.reflections, 'mine'], studyUrls.reflections, { mine: true, status, sort: '-createdAt' });
+  return (
+    <>
+      <div className="toolbar">
+        <Select
+          allowClear
+          placeholder={t('reflection.status')}
+          style={{ width: 140 }}
+          value={status}
+          onChange={(v) => {
+            setStatus(v);
+            resetPage();
+          }}
+          options={Object.entries(REFLECTION_STATUSES).map(([value, label]) => ({ value, label }))}
+        />
+        {canWrite && (
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>
+            {t('reflection.new')}
+          </Button>
+        )}
+      </div>
+      <Table<Reflection>
+        rowKey="id"
+        loading={query.isFetching}
+        dataSource={rows}
+        pagination={pagination}
+        locale={{ emptyText: query.error ? (query.error as Error).message : t('reflection.emptyMine') }}
+        columns={[
+          { title: t('reflection.title'), dataIndex: 'title', render: (v: string, r) => <Typography.Link onClick={() => setViewing(r)}>{v}</Typography.Link> },
+          { title: t('reflection.words'), dataIndex: 'wordCount', width: 80, align: 'right' },
+          { title: t('reflection.status'), key: 'status', width: 150, render: (_, r) => <ReflectionStatusTag r={r} /> },
+          {
+            title: t('reflection.reviewComment'),
+            dataIndex: 'reviewComment',
+            render: (v: string | null, r) => (v ? `${v}（${r.reviewedByName ?? ''}）` : '—'),
+          },
+          { title: t('reflection.updatedAt'), dataIndex: 'updatedAt', width: 150, render: (v: string) => dayjs(v).format('YYYY-MM-DD HH:mm') },
+          {
+            title: t('common.actions'),
+            key: 'a',
+            width: 100,
+            render: (_, r) =>
+              (r.status === 'draft' || r.status === 'returned') && (
+                <Button type="link" size="small" icon={<EditOutlined />} onClick={() => setEditing(r)}>
+                  {t('common.edit')}
+                </Button>
+              ),
+          },
+        ]}
+      />
+      {editing && <ReflectionEditor reflection={editing === 'new' ? undefined : editing} onClose={() => setEditing(null)} />}
+      <Modal open={!!viewing} title={viewing?.title} footer={null} onCancel={() => setViewing(null)} width={800} destroyOnHidden>
+        {viewing && (
+          <>
+            <ReflectionStatusTag r={viewing} />
+            <div style={{ height: 8 }} />
+            <SimilarityWarning r={viewing} />
+            <ReflectionView r={viewing} />
+          </>
+        )}
+      </Modal>
+    </>
+  );
+}
+
+function ReviewQueue() {
+  const { t } = useTranslation();
+  const { message, modal } = App.useApp();
+  const showError = useShowError();
+  const qc = useQueryClient();
+  const [view, setView] = useState<'todo' | 'done'>('todo');
+  const [flagged, setFlagged] = useState(false);
+  const [reviewing, setReviewing] = useState<Reflection | null>(null);
+  const filters = view === 'todo' ? { toReview: true, flagged: flagged || undefined, sort: 'submittedAt' } : { status: 'excellent', sort: '-submittedAt' };
+  const { query, rows, pagination, resetPage } = usePagedList<Reflection>([...studyKeys.reflections, 'review'], studyUrls.reflections, filters);
+  const publish = useMutation({
+    mutationFn: (r: Reflection) => api.post<Reflection>(`${studyUrls.reflection(r.id)}/publish`, { version: r.version, published: !r.publishedAt }),
+    onSuccess: (r) => {
+      void message.success(r.publishedAt ? t('reflection.published') : t('reflection.unpublished'));
+      void qc.invalidateQueries({ queryKey: studyKeys.reflections });
+    },
+    onError: (e) => showError(e),
+  });
+  return (
+    <>
+      <div className="toolbar">
+        <Space>
+          <Segmented
+            value={view}
+            onChange={(v) => {
+              setView(v as 'todo' | 'done');
+              resetPage();
+            }}
+            options={[
+              { value: 'todo', label: t('reflection.toReview') },
+              { value: 'done', label: t('reflection.excellentList') },
+            ]}
+          />
+          {view === 'todo' && (
+            <Segmented
+              value={flagged ? 'flagged' : 'all'}
+              onChange={(v) => {
+                setFlagged(v === 'flagged');
+                resetPage();
+              }}
+              options={[
+                { value: 'all', label: t('reflection.all') },
+                { value: 'flagged', label: t('reflection.flaggedOnly') },
+              ]}
+            />
+          )}
+        </Space>
+      </div>
+      <Table<Reflection>
+        rowKey="id"
+        loading={query.isFetching}
+        dataSource={rows}
+        pagination={pagination}
+        locale={{ emptyText: query.error ? (query.error as Error).message : view === 'todo' ? t('reflection.emptyQueue') : t('reflection.emptyExcellent') }}
+        columns={[
+          { title: t('reflection.title'), dataIndex: 'title' },
+          { title: t('reflection.author'), dataIndex: 'authorName', width: 110 },
+          { title: t('reflection.unit'), dataIndex: 'unitName', width: 180 },
+          { title: t('reflection.words'), dataIndex: 'wordCount', width: 80, align: 'right' },
+          {
+            title: t('reflection.similarity'),
+            dataIndex: 'similarity',
+            width: 100,
+            render: (v: number | null) => (v === null ? '—' : <Tag color="orange">{pct(v)}</Tag>),
+          },
+          { title: t('reflection.submittedAt'), dataIndex: 'submittedAt', width: 150, render: (v: string | null) => (v ? dayjs(v).format('YYYY-MM-DD HH:mm') : '—') },
+          {
+            title: t('common.actions'),
+            key: 'a',
+            width: 120,
+            render: (_, r) =>
+              view === 'todo' ? (
+                <Button type="link" size="small" onClick={() => setReviewing(r)}>
+                  {t('reflection.review')}
+                </Button>
+              ) : (
+                <Button
+                  type="link"
+                  size="small"
+                  danger={!!r.publishedAt}
+                  onClick={() =>
+                    modal.confirm({
+                      title: r.publishedAt ? t('reflection.unpublishConfirm', { title: r.title }) : t('reflection.publishConfirm', { title: r.title }),
+                      onOk: () => publish.mutateAsync(r).catch(() => undefined),
+                    })
+                  }
+                >
+                  {r.publishedAt ? t('reflection.unpublish') : t('reflection.publish')}
+                </Button>
+              ),
+          },
+        ]}
+      />
+      {reviewing && <ReviewDrawer reflection={reviewing} onClose={() => setReviewing(null)} />}
+    </>
+  );
+}
+
+/** 心得墙: the unit's published excellent reflections. */
+function Wall() {
+  const { t } = useTranslation();
+  const [unitId, setUnitId] = useState<string | undefined>();
+  const [open, setOpen] = useState<Reflection | null>(null);
+  const { query, rows, pagination, resetPage } = usePagedList<Reflection>([...studyKeys.reflections, 'wall'], studyUrls.wall, { unitId, sort: '-publishedAt' }, { pageSize: 12 });
+  return (
+    <>
+      <div className="toolbar">
+        <UnitTreeSelect
+          allowClear
+          value={unitId}
+          onChange={(v) => {
+            setUnitId((v as string) ?? undefined);
+            resetPage();
+          }}
+          style={{ width: 240 }}
+        />
+      </div>
+      {query.error ? (
+        <Empty description={(query.error as Error).message} />
+      ) : (
+        <List
+          grid={{ gutter: 16, column: 3 }}
+          loading={query.isFetching}
+          dataSource={rows}
+          pagination={{ current: pagination.current, pageSize: pagination.pageSize, total: pagination.total, onChange: pagination.onChange, showTotal: pagination.showTotal, align: 'end' }}
+          locale={{ emptyText: t('reflection.emptyWall') }}
+          renderItem={(r) => (
+            <List.Item>
+              <Card
+                size="small"
+                hoverable
+                onClick={() => setOpen(r)}
+                title={r.title}
+                extra={<Tag color="red">{REFLECTION_STATUSES.excellent}</Tag>}
+              >
+                <Typography.Paragraph ellipsis={{ rows: 4 }} style={{ minHeight: 88 }}>
+                  {r.bodyText}
+                </Typography.Paragraph>
+                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                  {r.authorName} · {r.unitName} · {t('reflection.wordsN', { n: r.wordCount })}
+                </Typography.Text>
+              </Card>
+            </List.Item>
+          )}
+        />
+      )}
+      <Modal open={!!open} title={open?.title} footer={null} onCancel={() => setOpen(null)} width={800} destroyOnHidden>
+        {open && <ReflectionView r={open} />}
+      </Modal>
+    </>
+  );
+}
+
+/** 心得体会: my reflections, the review queue for secretaries, and the wall of excellent ones. */
+export function ReflectionsPage() {
+  const { t } = useTranslation();
+  const canReview = useCan('study:reflection:review');
+  const canWrite = useCan('study:reflection:write');
+  return (
+    <Card>
+      <h2 className="page-title">{t('reflection.pageTitle')}</h2>
+      <Tabs
+        destroyOnHidden
+        items={[
+          ...(canWrite ? [{ key: 'mine', label: t('reflection.mine'), children: <MyReflections /> }] : []),
+          ...(canReview ? [{ key: 'review', label: t('reflection.reviewTab'), children: <ReviewQueue /> }] : []),
+          { key: 'wall', label: t('reflection.wall'), children: <Wall /> },
+        ]}
+      />
+    </Card>
+  );
+}
