@@ -40,7 +40,8 @@ export function useBrowser() {
   });
   return async function newPage(): Promise<Page> {
     state.context = await state.browser!.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-    state.context.setDefaultTimeout(15_000);
+    // Generous: on a loaded 2-core CI machine an antd dialog can take seconds to settle.
+    state.context.setDefaultTimeout(30_000);
     state.page = await state.context.newPage();
     return state.page;
   };
