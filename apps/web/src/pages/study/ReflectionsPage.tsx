@@ -1,13 +1,13 @@
 import { EditOutlined, PlusOutlined, WarningOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Descriptions, Drawer, Empty, Form, Input, List, Modal, Radio, Segmented, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, Descriptions, Drawer, Empty, Form, Input, List, Modal, Radio, Row, Segmented, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { REFLECTION_DECISIONS, REFLECTION_STATUSES, type ReflectionStatus } from '@luoshi/contract';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useCan } from '../../api/auth';
 import { api } from '../../api/client';
-import { countWords, studyKeys, studyUrls, type Reflection } from '../../api/study';
+import { countWords, studyKeys, studyUrls, type ReadingLog, type Reflection, type StudySession } from '../../api/study';
 import { useShowError } from '../../components/errors';
 import { useGuardedSubmit } from '../../components/useGuardedSubmit';
 import { usePagedList } from '../../components/usePagedList';
@@ -58,7 +58,7 @@ function SimilarityWarning({ r }: { r: Reflection }) {
   );
 }
 
-type EditValues = { title: string; bodyHtml: string };
+type EditValues = { title: string; bodyHtml: string; sessionId?: string | null; readingLogId?: string | null };
 
 /** 写心得: title and rich text; 保存草稿 keeps it, 提交 sends it to the branch secretary. */
 function ReflectionEditor({ reflection, onClose }: { reflection?: Reflection; onClose: () => void }) {
@@ -68,11 +68,14 @@ function ReflectionEditor({ reflection, onClose }: { reflection?: Reflection; on
   const showError = useShowError();
   const qc = useQueryClient();
   const [submitIt, setSubmitIt] = useState(false);
+  const canReadSessions = useCan('study:session:read');
+  const canRead = useCan('study:reading:write');
   const m = useMutation({
     mutationFn: async ({ v, submit }: { v: EditValues; submit: boolean }) => {
+      const body = { title: v.title, bodyHtml: v.bodyHtml, sessionId: v.sessionId || null, readingLogId: v.readingLogId || null };
       let r = reflection
-        ? await api.patch<Reflection>(studyUrls.reflection(reflection.id), { version: reflection.version, title: v.title, bodyHtml: v.bodyHtml })
-        : await api.post<Reflection>(studyUrls.reflections, { title: v.title, bodyHtml: v.bodyHtml });
+        ? await api.patch<Reflection>(studyUrls.reflection(reflection.id), { version: reflection.version, ...body })
+        : await api.post<Reflection>(studyUrls.reflections, body);
       if (submit) r = await api.post<Reflection>(`${studyUrls.reflection(r.id)}/submit`, { version: r.version });
       return r;
     },
@@ -88,7 +91,17 @@ function ReflectionEditor({ reflection, onClose }: { reflection?: Reflection; on
     onError: (e) => showError(e, form),
   });
   const submit = useGuardedSubmit(m);
-  const body = Form.useWatch('bodyHtml', form) ?? '';
+  // What a reflection may be about: a session the writer's unit held, or a book the writer logged.
+  const sessions = useQuery({
+    queryKey: [...studyKeys.sessions, 'options', 'held'],
+    queryFn: () => api.list<StudySession>(studyUrls.sessions, { status: 'held', sort: '-actualStart', pageSize: 50 }),
+    enabled: canReadSessions,
+  });
+  const logs = useQuery({
+    queryKey: [...studyKeys.reading, 'options', 'mine'],
+    queryFn: () => api.list<ReadingLog>(studyUrls.readingLogs, { mine: true, sort: '-finishDate', pageSize: 50 }),
+    enabled: canRead,
+  });
   return (
     <Drawer
       open
@@ -128,12 +141,33 @@ function ReflectionEditor({ reflection, onClose }: { reflection?: Reflection; on
       <Form<EditValues>
         form={form}
         layout="vertical"
-        initialValues={reflection ? { title: reflection.title, bodyHtml: reflection.bodyHtml } : { bodyHtml: '' }}
+        initialValues={
+          reflection
+            ? { title: reflection.title, bodyHtml: reflection.bodyHtml, sessionId: reflection.sessionId, readingLogId: reflection.readingLogId }
+            : { bodyHtml: '' }
+        }
         onFinish={(v) => submit({ v, submit: submitIt })}
       >
         <Form.Item name="title" label={t('reflection.title')} rules={[{ required: true, whitespace: true, message: t('reflection.titleRequired') }]}>
           <Input maxLength={200} />
         </Form.Item>
+        <Row gutter={16}>
+          <Col span={12}>
+            <Form.Item name="sessionId" label={t('reflection.session')}>
+              <Select
+                allowClear
+                showSearch={{ optionFilterProp: 'label' }}
+                loading={sessions.isLoading}
+                options={(sessions.data?.data ?? []).map((x) => ({ value: x.id, label: `${dayjs(x.actualStart ?? x.plannedStart).format('MM-DD')} ${x.topic}` }))}
+              />
+            </Form.Item>
+          </Col>
+          <Col span={12}>
+            <Form.Item name="readingLogId" label={t('reflection.book')}>
+              <Select allowClear showSearch={{ optionFilterProp: 'label' }} loading={logs.isLoading} options={(logs.data?.data ?? []).map((x) => ({ value: x.id, label: `《${x.bookTitle}》` }))} />
+            </Form.Item>
+          </Col>
+        </Row>
         <Form.Item
           name="bodyHtml"
           label={t('reflection.body')}
@@ -148,7 +182,6 @@ function ReflectionEditor({ reflection, onClose }: { reflection?: Reflection; on
         >
           <RichTextArea />
         </Form.Item>
-        <input type="hidden" value={body} readOnly />
       </Form>
     </Drawer>
   );

@@ -13,7 +13,7 @@ import { useShowError } from '../../components/errors';
 import { useGuardedSubmit } from '../../components/useGuardedSubmit';
 import { formatSpan, SessionStatusTags } from './SessionListPage';
 import { CancelSessionModal, RecordSessionModal, SessionFormModal } from './SessionModals';
-import { FileLinks } from './StudyUpload';
+import { FileLinks, PhotoWall } from './StudyUpload';
 
 /** 点评: supervisors (包联) comment on the sessions of the branches assigned to them. */
 function Comments({ session }: { session: StudySession }) {
@@ -191,7 +191,8 @@ export function SessionDetailPage() {
           </Card>
           <Card title={t('study.summary')}>
             <Typography.Paragraph style={{ whiteSpace: 'pre-wrap' }}>{s.summary || t('study.noSummary')}</Typography.Paragraph>
-            <FileLinks files={s.photos} url={fileUrl} />
+            <PhotoWall files={s.photos.filter((f) => f.mime.startsWith('image/'))} url={fileUrl} />
+            <FileLinks files={s.photos.filter((f) => !f.mime.startsWith('image/'))} url={fileUrl} empty={null} />
           </Card>
         </>
       )}

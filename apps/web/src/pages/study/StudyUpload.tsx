@@ -1,5 +1,5 @@
 import { PaperClipOutlined, UploadOutlined } from '@ant-design/icons';
-import { Button, Space, Upload } from 'antd';
+import { Button, Image, Space, Upload } from 'antd';
 import type { UploadFile } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -41,10 +41,24 @@ export function StudyUpload({ value, onChange, max = 20, images }: { value?: Fil
   );
 }
 
+/** Photos as thumbnails that open large; the session cookie goes along with the image requests. */
+export function PhotoWall({ files, url }: { files: FileRef[]; url: (f: FileRef) => string }) {
+  if (!files.length) return null;
+  return (
+    <Image.PreviewGroup>
+      <Space wrap size={8}>
+        {files.map((f) => (
+          <Image key={f.id} src={url(f)} alt={f.name} width={160} height={120} style={{ objectFit: 'cover', borderRadius: 4 }} />
+        ))}
+      </Space>
+    </Image.PreviewGroup>
+  );
+}
+
 /** Stored files as download links. */
-export function FileLinks({ files, url }: { files: FileRef[]; url: (f: FileRef) => string }) {
+export function FileLinks({ files, url, empty = '—' }: { files: FileRef[]; url: (f: FileRef) => string; empty?: string | null }) {
   const showError = useShowError();
-  if (!files.length) return <>—</>;
+  if (!files.length) return <>{empty}</>;
   return (
     <Space wrap size={4}>
       {files.map((f) => (
