@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import {
   AttendanceQuery, AttendanceReport, CancelStudySessionBody, CoverageRule, CoverageWeekDetail, CoverageWeekList,
   CoverageWeekListQuery, CreateStudySessionBody, CreateStudySessionCommentBody, CreateStudySessionTypeBody,
-  CreateStudySupervisionBody, FileStudySessionBody, Id, IdParams, Ok, PutCoverageRulesBody, RecordStudySessionBody,
+  CreateStudySupervisionBody, FileRef, FileStudySessionBody, Id, IdParams, Ok, PutCoverageRulesBody, RecordStudySessionBody,
   StudySession, StudySessionComment, StudySessionList, StudySessionListQuery, StudySessionType, StudySupervision,
   StudySupervisionList, StudySupervisionListQuery, UpdateStudySessionBody, UpdateStudySessionTypeBody, WeekParams,
 } from '@luoshi/contract';
@@ -84,7 +84,7 @@ export function registerSessionRoutes(app: App, { db, config }: Deps) {
   // 学习活动
   app.post(
     '/api/study/uploads',
-    { config: { permission: 'study:session:write' }, schema: { tags, summary: '上传学习材料或照片（字段 file），保存活动时引用', consumes: multipart } },
+    { config: { permission: 'study:session:write' }, schema: { tags, summary: '上传学习材料或照片（字段 file），保存活动时引用', consumes: multipart, response: { 201: FileRef } } },
     async (req, reply) => {
       if (!req.isMultipart()) throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', '请以 multipart/form-data 上传文件');
       return reply.code(201).send(await uploadStudyFile(db, config.dataDir, callerOf(req), actorOf(req), await req.file()));

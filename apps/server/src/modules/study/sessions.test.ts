@@ -156,6 +156,23 @@ describe('session lifecycle: 计划 → 已报备 → 已开展 / 已取消', ()
   });
 });
 
+describe('session list filters', () => {
+  it('filters by unit, type, status and Shanghai days', async () => {
+    const unit = await makeUnit(ctx.db, { parent: city.countyA, name: '甲县筛选支部', type: 'branch' });
+    const sec = (await loginAs(ctx, 'branch_secretary', unit)).agent;
+    const early = await plan(sec, unit.id, { typeCode: 'morning_reading', plannedStart: '2026-05-04T07:30:00+08:00', plannedEnd: '2026-05-04T08:30:00+08:00' });
+    // 2026-05-05 00:30 in Shanghai is still 05-04 in UTC: the filter goes by the Shanghai day.
+    const midnight = await plan(sec, unit.id, { plannedStart: '2026-05-05T00:30:00+08:00', plannedEnd: '2026-05-05T01:30:00+08:00' });
+    await ok(sec.post(`/api/study/sessions/${midnight.id}/cancel`, { version: 1, reason: '改期' }));
+    const ids = async (q: string) => (await ok(sec.get(`/api/study/sessions?unitId=${unit.id}&${q}`))).data.map((x: { id: string }) => x.id);
+    expect(await ids('from=2026-05-04&to=2026-05-04')).toEqual([early.id]);
+    expect(await ids('from=2026-05-05&to=2026-05-05')).toEqual([midnight.id]);
+    expect(await ids('type=morning_reading')).toEqual([early.id]);
+    expect(await ids('status=cancelled')).toEqual([midnight.id]);
+    expect(await ids('sort=plannedStart')).toEqual([early.id, midnight.id]);
+  });
+});
+
 describe('attendance rates per person and per unit', () => {
   it('counts each person over the period and the unit as a whole', async () => {
     const unit = await makeUnit(ctx.db, { parent: city.countyA, name: '甲县考勤支部', type: 'branch' });
