@@ -22,6 +22,8 @@ const MeetingListPage = lazy(() => import('./pages/campaigns/MeetingListPage').t
 const MeetingDetailPage = lazy(() => import('./pages/campaigns/MeetingDetailPage').then((m) => ({ default: m.MeetingDetailPage })));
 const SessionListPage = lazy(() => import('./pages/study/SessionListPage').then((m) => ({ default: m.SessionListPage })));
 const SessionDetailPage = lazy(() => import('./pages/study/SessionDetailPage').then((m) => ({ default: m.SessionDetailPage })));
+const AttendancePage = lazy(() => import('./pages/study/AttendancePage').then((m) => ({ default: m.AttendancePage })));
+const SupervisionPage = lazy(() => import('./pages/study/SupervisionPage').then((m) => ({ default: m.SupervisionPage })));
 const CoveragePage = lazy(() => import('./pages/study/CoveragePage').then((m) => ({ default: m.CoveragePage })));
 const ReflectionsPage = lazy(() => import('./pages/study/ReflectionsPage').then((m) => ({ default: m.ReflectionsPage })));
 const ReadingPage = lazy(() => import('./pages/study/ReadingPage').then((m) => ({ default: m.ReadingPage })));
@@ -80,7 +82,9 @@ export function Root() {
                 <Route path="meetings/:id" element={<MeetingDetailPage />} />
                 <Route path="study/sessions" element={<SessionListPage />} />
                 <Route path="study/sessions/:id" element={<SessionDetailPage />} />
+                <Route path="study/attendance" element={<AttendancePage />} />
                 <Route path="study/coverage" element={<CoveragePage />} />
+                <Route path="study/supervisions" element={<SupervisionPage />} />
                 <Route path="study/reflections" element={<ReflectionsPage />} />
                 <Route path="study/reading" element={<ReadingPage />} />
                 <Route path="study/scores" element={<ScoresPage />} />

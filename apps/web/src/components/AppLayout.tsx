@@ -57,10 +57,12 @@ export function AppLayout() {
       label: t('nav.study'),
       children: [
         { key: '/study/sessions', label: t('nav.studySessions'), perms: ['study:session:read'] },
+        { key: '/study/attendance', label: t('nav.studyAttendance'), perms: ['study:stats:read'] },
         { key: '/study/coverage', label: t('nav.studyCoverage'), perms: ['study:coverage:read'] },
         { key: '/study/reflections', label: t('nav.studyReflections'), perms: ['study:reflection:write', 'study:reflection:review'] },
         { key: '/study/reading', label: t('nav.studyReading'), perms: ['study:reading:write'] },
         { key: '/study/scores', label: t('nav.studyScores'), perms: ['study:score:read', 'study:score:import'] },
+        { key: '/study/supervisions', label: t('nav.studySupervisions'), perms: ['study:coverage:confirm'] },
       ],
     },
     { key: '/org', icon: <ApartmentOutlined />, label: t('nav.org'), perms: ['org:unit:read'] },

@@ -53,7 +53,7 @@ function Comments({ session }: { session: StudySession }) {
                   </Typography.Text>
                 </Space>
               }
-              description={<span style={{ whiteSpace: 'pre-wrap', color: 'inherit' }}>{c.content}</span>}
+              description={<span style={{ whiteSpace: 'pre-wrap', color: 'rgba(0, 0, 0, 0.85)' }}>{c.content}</span>}
             />
           </List.Item>
         )}

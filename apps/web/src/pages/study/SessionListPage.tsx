@@ -1,5 +1,6 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { Button, Card, DatePicker, Select, Space, Table, Tag, Typography } from 'antd';
+import type { TableColumnType } from 'antd';
 import { STUDY_SESSION_STATUSES, type StudySessionStatus } from '@luoshi/contract';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
@@ -59,6 +60,28 @@ export function SessionListPage() {
       set(v);
       resetPage();
     };
+  const actionsColumn: TableColumnType<StudySession> = {
+    title: t('common.actions'),
+    key: 'actions',
+    width: 170,
+    fixed: 'right',
+    render: (_, r) =>
+      canWrite &&
+      r.status !== 'cancelled' && (
+        <Space size={0}>
+          {(r.status === 'filed' || r.status === 'held' || r.status === 'planned') && (
+            <Button type="link" size="small" onClick={() => setRecording(r)}>
+              {r.status === 'held' ? t('study.editRecord') : t('study.record')}
+            </Button>
+          )}
+          {r.status !== 'held' && (
+            <Button type="link" size="small" danger onClick={() => setCancelling(r)}>
+              {t('study.cancel')}
+            </Button>
+          )}
+        </Space>
+      ),
+  };
   return (
     <Card>
       <h2 className="page-title">{t('study.sessionsTitle')}</h2>
@@ -121,28 +144,7 @@ export function SessionListPage() {
             render: (v: number | null) => (v === null ? '—' : `${Math.round(v * 100)}%`),
           },
           { title: t('study.status'), key: 'status', width: 150, render: (_, r) => <SessionStatusTags s={r} /> },
-          {
-            title: t('common.actions'),
-            key: 'actions',
-            width: 170,
-            fixed: 'right',
-            render: (_, r) =>
-              canWrite &&
-              r.status !== 'cancelled' && (
-                <Space size={0}>
-                  {(r.status === 'filed' || r.status === 'held' || r.status === 'planned') && (
-                    <Button type="link" size="small" onClick={() => setRecording(r)}>
-                      {r.status === 'held' ? t('study.editRecord') : t('study.record')}
-                    </Button>
-                  )}
-                  {r.status !== 'held' && (
-                    <Button type="link" size="small" danger onClick={() => setCancelling(r)}>
-                      {t('study.cancel')}
-                    </Button>
-                  )}
-                </Space>
-              ),
-          },
+          ...(canWrite ? [actionsColumn] : []),
         ]}
       />
       {creating && <SessionFormModal onClose={() => setCreating(false)} />}
