@@ -89,6 +89,23 @@ describe('心得体会: write, submit, review', () => {
     expect((await staffB.agent.get('/api/study/wall')).json().total).toBe(0);
   });
 
+  it('ties a reflection to a study session the author sees, and to the author’s own reading log', async () => {
+    const session = await ok(
+      secretary.post('/api/study/sessions', { unitId: city.branchA.id, typeCode: 'collective', topic: '集中学习党的二十大精神', plannedStart: '2026-03-03T09:00:00+08:00', plannedEnd: '2026-03-03T13:00:00+08:00' }),
+      201,
+    );
+    const tied = await write(secretary, { title: '集中学习体会', bodyHtml: '<p>体会</p>', sessionId: session.id });
+    expect(tied.sessionId).toBe(session.id);
+    // a member who was not listed at the session does not see it
+    const notSeen = await member.agent.post('/api/study/reflections', { title: '体会', bodyHtml: '<p>体会</p>', sessionId: session.id });
+    expect(notSeen.statusCode).toBe(400);
+    expect(notSeen.json().error.details).toEqual([{ field: 'body.sessionId', message: '学习活动不存在或无权访问' }]);
+    const book = await ok(member.agent.post('/api/study/reading-logs', { bookTitle: '之江新语', finishDate: '2026-03-01' }), 201);
+    const onBook = await write(member.agent, { title: '读《之江新语》', bodyHtml: '<p>读后感</p>', readingLogId: book.id });
+    expect(onBook.bookTitle).toBe('之江新语');
+    expect((await colleague.agent.post('/api/study/reflections', { title: '借用', bodyHtml: '<p>x</p>', readingLogId: book.id })).statusCode).toBe(400);
+  });
+
   it('nobody reviews their own reflection', async () => {
     const own = await write(secretary, { title: '支部书记的体会', bodyHtml: '<p>带头学</p>' });
     const s = await submit(secretary, own);

@@ -9,6 +9,7 @@ import { envelope, likeText, orderOf, pageOf, type ListParams } from '../../plat
 import { ownedBy, unitInScope, type DataScope } from '../../platform/scope.ts';
 import type { Caller } from '../../platform/session.ts';
 import { callerPerson, toIso, unitAtOrBelow } from './content.access.ts';
+import { getVisibleSession } from './sessions.ts';
 import { bigrams, countWords, fingerprint, FLAG_AT, sanitizeRichText, similarity } from './content.text.ts';
 
 type ReflectionRow = typeof studyReflections.$inferSelect;
@@ -170,6 +171,16 @@ async function checkReadingLog(db: DbLike, personId: string, logId: string | nul
   if (!log) throw badRequest('关联的读书记录不存在或不是本人的', [{ field: 'body.readingLogId', message: '读书记录不存在或不是本人的' }]);
 }
 
+/** A session the author may tie a reflection to: one the author sees (of their units, or one they attended). */
+async function checkSession(db: DbLike, scope: DataScope, sessionId: string | null | undefined) {
+  if (!sessionId) return;
+  try {
+    await getVisibleSession(db, scope, sessionId);
+  } catch {
+    throw badRequest('关联的学习活动不存在或无权访问', [{ field: 'body.sessionId', message: '学习活动不存在或无权访问' }]);
+  }
+}
+
 function bodyOf(bodyHtml: string) {
   const { html, text } = sanitizeRichText(bodyHtml);
   if (!text.trim()) throw badRequest('请填写正文', [{ field: 'body.bodyHtml', message: '请填写正文' }]);
@@ -184,6 +195,7 @@ export async function createReflection(
 ): Promise<ReflectionRow> {
   const me = await callerPerson(tx, caller, '撰写心得体会');
   await checkReadingLog(tx, me.id, input.readingLogId);
+  await checkSession(tx, caller.scope, input.sessionId);
   const [row] = await tx
     .insert(studyReflections)
     .values({
@@ -221,6 +233,7 @@ export async function updateReflection(
 ) {
   const before = await ownEditable(tx, caller, id, patch.version);
   if (patch.readingLogId !== undefined) await checkReadingLog(tx, before.personId, patch.readingLogId);
+  if (patch.sessionId !== undefined) await checkSession(tx, caller.scope, patch.sessionId);
   const [after] = await tx
     .update(studyReflections)
     .set({
