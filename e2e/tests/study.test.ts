@@ -21,7 +21,7 @@ function yesterdayAt(hour: number): string {
 describe('学习主流程', () => {
   const newPage = useBrowser();
 
-  it('支部书记报备并记录学习，党员撰写心得，支部书记评为优秀', async () => {
+  it('支部书记报备并记录学习，党员撰写心得，支部书记评为优秀，管理员在未学通报中看到该支部', async () => {
     // Preconditions, not under test: a branch with its secretary and a member, each with an account.
     const admin = await apiAs('admin', adminPassword);
     const city = await admin<{ id: string }>('POST', '/api/org/units', { parentId: null, name: CITY, type: 'department', sort: 0 });
@@ -111,5 +111,18 @@ describe('学习主流程', () => {
     await queued.waitFor({ state: 'detached' });
     await page.getByText('优秀心得', { exact: true }).click();
     await page.getByRole('row').filter({ hasText: REFLECTION }).waitFor();
+    await logout(page);
+
+    // The admin checks last week again (the branch is newer than the hourly check) and finds it on the 未学 list.
+    await login(page, 'admin', adminPassword);
+    await page.getByRole('menuitem', { name: '学习' }).click();
+    await page.getByRole('menuitem', { name: '未学通报' }).click();
+    const check = page.getByRole('button', { name: /^(立即检查|重新检查)$/ });
+    await check.waitFor();
+    await check.click();
+    await page.getByText('已完成检查').waitFor();
+    const missedRow = page.getByRole('row').filter({ hasText: BRANCH });
+    await missedRow.waitFor();
+    expect(await missedRow.textContent()).toContain('4 小时');
   });
 });

@@ -24,6 +24,7 @@ const SessionListPage = lazy(() => import('./pages/study/SessionListPage').then(
 const SessionDetailPage = lazy(() => import('./pages/study/SessionDetailPage').then((m) => ({ default: m.SessionDetailPage })));
 const AttendancePage = lazy(() => import('./pages/study/AttendancePage').then((m) => ({ default: m.AttendancePage })));
 const SupervisionPage = lazy(() => import('./pages/study/SupervisionPage').then((m) => ({ default: m.SupervisionPage })));
+const StudySettingsPage = lazy(() => import('./pages/study/StudySettingsPage').then((m) => ({ default: m.StudySettingsPage })));
 const CoveragePage = lazy(() => import('./pages/study/CoveragePage').then((m) => ({ default: m.CoveragePage })));
 const ReflectionsPage = lazy(() => import('./pages/study/ReflectionsPage').then((m) => ({ default: m.ReflectionsPage })));
 const ReadingPage = lazy(() => import('./pages/study/ReadingPage').then((m) => ({ default: m.ReadingPage })));
@@ -85,6 +86,7 @@ export function Root() {
                 <Route path="study/attendance" element={<AttendancePage />} />
                 <Route path="study/coverage" element={<CoveragePage />} />
                 <Route path="study/supervisions" element={<SupervisionPage />} />
+                <Route path="study/settings" element={<StudySettingsPage />} />
                 <Route path="study/reflections" element={<ReflectionsPage />} />
                 <Route path="study/reading" element={<ReadingPage />} />
                 <Route path="study/scores" element={<ScoresPage />} />

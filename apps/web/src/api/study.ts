@@ -19,7 +19,8 @@ import type {
   StudySessionType as StudySessionTypeS,
 } from '@luoshi/contract';
 import { useQuery } from '@tanstack/react-query';
-import { api } from './client';
+import i18n from '../i18n';
+import { api, ApiError } from './client';
 import type { FileRef } from './types';
 
 export type StudySession = z.infer<typeof StudySessionS>;
@@ -98,3 +99,14 @@ export function isoWeekKey(d: Date): string {
 }
 
 export const ATTENDANCE_COLORS: Record<AttendanceStatus, string> = { present: 'green', late: 'gold', leave: 'blue', absent: 'red' };
+
+/** PUT for the one study endpoint that replaces a whole set (the coverage rules); errors arrive as the client's ApiError. */
+export async function putJson<T>(url: string, body: unknown): Promise<T> {
+  const res = await fetch(url, { method: 'PUT', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const data = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string; details?: unknown } };
+  if (!res.ok) {
+    const details = Array.isArray(data.error?.details) ? (data.error.details as { field: string; message: string }[]) : [];
+    throw new ApiError(res.status, data.error?.code ?? `HTTP_${res.status}`, data.error?.message || i18n.t('errors.http', { status: res.status }), details.map((d) => ({ field: String(d.field).replace(/^body\./, ''), message: d.message })));
+  }
+  return data as T;
+}

@@ -63,6 +63,7 @@ export function AppLayout() {
         { key: '/study/reading', label: t('nav.studyReading'), perms: ['study:reading:write'] },
         { key: '/study/scores', label: t('nav.studyScores'), perms: ['study:score:read', 'study:score:import'] },
         { key: '/study/supervisions', label: t('nav.studySupervisions'), perms: ['study:coverage:confirm'] },
+        { key: '/study/settings', label: t('nav.studySettings'), perms: ['study:coverage:confirm'] },
       ],
     },
     { key: '/org', icon: <ApartmentOutlined />, label: t('nav.org'), perms: ['org:unit:read'] },
