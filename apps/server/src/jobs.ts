@@ -2,6 +2,7 @@ import type { Db } from './db/client.ts';
 import { emitTaskEvents } from './modules/campaigns/events.ts';
 import { clock } from './modules/campaigns/dates.ts';
 import { purgeStaleImports } from './modules/org/imports.ts';
+import { purgeStaleScoreImports } from './modules/study/scores.ts';
 
 /**
  * Periodic work of the running product. Each job is idempotent (its facts are keyed), so a run missed while
@@ -10,6 +11,7 @@ import { purgeStaleImports } from './modules/org/imports.ts';
 export const JOBS: { name: string; run: (db: Db) => Promise<unknown> }[] = [
   { name: 'task-events', run: (db) => emitTaskEvents(db, clock.today()) },
   { name: 'purge-stale-imports', run: (db) => purgeStaleImports(db) },
+  { name: 'purge-stale-score-imports', run: (db) => purgeStaleScoreImports(db) },
 ];
 
 export function startJobs(db: Db, log: (msg: string) => void, everyMs = 60 * 60_000): () => void {
