@@ -9,7 +9,7 @@ import { useMe } from '../../api/auth';
 import { api } from '../../api/client';
 import { searchPersonsInUnit } from './persons';
 import { studyKeys, studyUrls, useSessionTypes, type StudySession } from '../../api/study';
-import type { FileRef } from '../../api/types';
+import type { FileRef, Group } from '../../api/types';
 import { useShowError } from '../../components/errors';
 import { useDefaultUnit } from '../../components/useDefaultUnit';
 import { useGuardedSubmit } from '../../components/useGuardedSubmit';
@@ -18,6 +18,7 @@ import { StudyUpload } from './StudyUpload';
 
 type SessionValues = {
   unitId?: string;
+  groupId?: string | null;
   typeCode: string;
   topic: string;
   planned: [Dayjs, Dayjs];
@@ -39,9 +40,16 @@ export function SessionFormModal({ session, onClose }: { session?: StudySession;
   const types = useSessionTypes();
   const [fileIt, setFileIt] = useState(true);
   useDefaultUnit(form, 'unitId', !session);
+  const unitId = (Form.useWatch('unitId', form) as string | undefined) ?? session?.unitId;
+  const groups = useQuery({
+    queryKey: ['org', 'groups', 'options', unitId],
+    queryFn: () => api.list<Group>('/api/org/groups', { unitId, pageSize: 100 }),
+    enabled: !!unitId,
+  });
   const m = useMutation({
     mutationFn: async ({ v, file }: { v: SessionValues; file: boolean }) => {
       const body = {
+        groupId: v.groupId || null,
         typeCode: v.typeCode,
         topic: v.topic,
         plannedStart: v.planned[0].second(0).format(),
@@ -110,6 +118,7 @@ export function SessionFormModal({ session, onClose }: { session?: StudySession;
         initialValues={
           session
             ? {
+                groupId: session.groupId,
                 typeCode: session.typeCode,
                 topic: session.topic,
                 planned: [dayjs(session.plannedStart), dayjs(session.plannedEnd)],
@@ -120,6 +129,9 @@ export function SessionFormModal({ session, onClose }: { session?: StudySession;
               }
             : { unitId: me?.unit?.id, planned: [start, start.hour(12)], links: [], materials: [] }
         }
+        onValuesChange={(changed: Partial<SessionValues>) => {
+          if ('unitId' in changed) form.setFieldValue('groupId', null);
+        }}
         onFinish={(v) => submit({ v, file: fileIt })}
       >
         <Row gutter={16}>
@@ -135,6 +147,15 @@ export function SessionFormModal({ session, onClose }: { session?: StudySession;
               <Select
                 loading={types.isLoading}
                 options={(types.data ?? []).filter((x) => !x.disabled).map((x) => ({ value: x.code, label: x.name }))}
+              />
+            </Form.Item>
+          </Col>
+          <Col span={12}>
+            <Form.Item name="groupId" label={t('study.group')} extra={t('study.groupHint')}>
+              <Select
+                allowClear
+                loading={groups.isFetching}
+                options={(groups.data?.data ?? []).filter((g) => g.unitId === unitId).map((g) => ({ value: g.id, label: g.name }))}
               />
             </Form.Item>
           </Col>
@@ -184,9 +205,17 @@ export function RecordSessionModal({ session, onClose }: { session: StudySession
   const { message } = App.useApp();
   const showError = useShowError();
   const qc = useQueryClient();
+  // The attendance list starts from the group's members when the session is a group's, else from the unit's people.
   const persons = useQuery({
-    queryKey: ['org', 'persons', 'unit', session.unitId],
-    queryFn: () => searchPersonsInUnit(session.unitId),
+    queryKey: ['org', 'persons', 'attendance', session.unitId, session.groupId],
+    queryFn: async (): Promise<{ id: string; name: string }[]> => {
+      if (session.groupId) {
+        const gs = await api.list<Group>('/api/org/groups', { unitId: session.unitId, pageSize: 200 });
+        const g = gs.data.find((x) => x.id === session.groupId);
+        if (g) return g.members.map((mb) => ({ id: mb.personId, name: mb.name }));
+      }
+      return searchPersonsInUnit(session.unitId);
+    },
     enabled: session.attendance.length === 0,
   });
   useEffect(() => {
