@@ -6,7 +6,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { useMe } from '../../api/auth';
-import { api } from '../../api/client';
+import { api, ApiError } from '../../api/client';
 import { searchPersonsInUnit } from './persons';
 import { studyKeys, studyUrls, useSessionTypes, type StudySession } from '../../api/study';
 import type { FileRef, Group } from '../../api/types';
@@ -15,6 +15,21 @@ import { useDefaultUnit } from '../../components/useDefaultUnit';
 import { useGuardedSubmit } from '../../components/useGuardedSubmit';
 import { UnitTreeSelect } from '../../components/UnitTreeSelect';
 import { StudyUpload } from './StudyUpload';
+
+/** The form edits start and end in one range picker: the server's field errors on either land on it. */
+function onRange(e: unknown, range: string, fields: string[]): unknown {
+  if (!(e instanceof ApiError)) return e;
+  return new ApiError(
+    e.status,
+    e.code,
+    e.message,
+    e.fields.map((f) => (fields.includes(f.field) ? { ...f, field: range } : f)),
+  );
+}
+
+const endAfterStart = (message: string) => ({
+  validator: (_: unknown, v?: [Dayjs, Dayjs]) => (!v || v[1].isAfter(v[0]) ? Promise.resolve() : Promise.reject(new Error(message))),
+});
 
 type SessionValues = {
   unitId?: string;
@@ -71,7 +86,7 @@ export function SessionFormModal({ session, onClose }: { session?: StudySession;
       onClose();
       if (!session) navigate(`/study/sessions/${s.id}`);
     },
-    onError: (e) => showError(e, form),
+    onError: (e) => showError(onRange(e, 'planned', ['plannedStart', 'plannedEnd']), form),
   });
   const submit = useGuardedSubmit(m);
   const start = dayjs().add(1, 'day').hour(9).minute(0).second(0);
@@ -165,7 +180,7 @@ export function SessionFormModal({ session, onClose }: { session?: StudySession;
             </Form.Item>
           </Col>
           <Col span={12}>
-            <Form.Item name="planned" label={t('study.plannedTime')} rules={[{ required: true, message: t('study.plannedRequired') }]}>
+            <Form.Item name="planned" label={t('study.plannedTime')} rules={[{ required: true, message: t('study.plannedRequired') }, endAfterStart(t('study.endAfterStart'))]}>
               <DatePicker.RangePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" style={{ width: '100%' }} />
             </Form.Item>
           </Col>
@@ -241,7 +256,7 @@ export function RecordSessionModal({ session, onClose }: { session: StudySession
       void qc.invalidateQueries({ queryKey: studyKeys.sessions });
       onClose();
     },
-    onError: (e) => showError(e, form),
+    onError: (e) => showError(onRange(e, 'actual', ['actualStart', 'actualEnd']), form),
   });
   const submit = useGuardedSubmit(m);
   return (
@@ -266,7 +281,7 @@ export function RecordSessionModal({ session, onClose }: { session: StudySession
         // personId and name have no field of their own: take the whole rows from the store.
         onFinish={(v) => submit({ ...v, attendance: form.getFieldValue('attendance') as AttendanceValue[] })}
       >
-        <Form.Item name="actual" label={t('study.actualTime')} rules={[{ required: true, message: t('study.actualRequired') }]}>
+        <Form.Item name="actual" label={t('study.actualTime')} rules={[{ required: true, message: t('study.actualRequired') }, endAfterStart(t('study.endAfterStart'))]}>
           <DatePicker.RangePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" style={{ width: 420 }} />
         </Form.Item>
         <Form.Item label={t('study.attendance')} required>
