@@ -9,3 +9,4 @@ export * from './org.ts';
 export * from './campaigns.ts';
 export * from './study.ts';
 export * from './studyContent.ts';
+export * from './studyStats.ts';
