@@ -25,6 +25,8 @@ const SessionDetailPage = lazy(() => import('./pages/study/SessionDetailPage').t
 const AttendancePage = lazy(() => import('./pages/study/AttendancePage').then((m) => ({ default: m.AttendancePage })));
 const SupervisionPage = lazy(() => import('./pages/study/SupervisionPage').then((m) => ({ default: m.SupervisionPage })));
 const StudySettingsPage = lazy(() => import('./pages/study/StudySettingsPage').then((m) => ({ default: m.StudySettingsPage })));
+const StatsPage = lazy(() => import('./pages/study/StatsPage').then((m) => ({ default: m.StatsPage })));
+const MyStudyPage = lazy(() => import('./pages/study/MyStudyPage').then((m) => ({ default: m.MyStudyPage })));
 const CoveragePage = lazy(() => import('./pages/study/CoveragePage').then((m) => ({ default: m.CoveragePage })));
 const ReflectionsPage = lazy(() => import('./pages/study/ReflectionsPage').then((m) => ({ default: m.ReflectionsPage })));
 const ReadingPage = lazy(() => import('./pages/study/ReadingPage').then((m) => ({ default: m.ReadingPage })));
@@ -84,6 +86,8 @@ export function Root() {
                 <Route path="study/sessions" element={<SessionListPage />} />
                 <Route path="study/sessions/:id" element={<SessionDetailPage />} />
                 <Route path="study/attendance" element={<AttendancePage />} />
+                <Route path="study/stats" element={<StatsPage />} />
+                <Route path="study/me" element={<MyStudyPage />} />
                 <Route path="study/coverage" element={<CoveragePage />} />
                 <Route path="study/supervisions" element={<SupervisionPage />} />
                 <Route path="study/settings" element={<StudySettingsPage />} />

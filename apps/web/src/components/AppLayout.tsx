@@ -56,7 +56,9 @@ export function AppLayout() {
       icon: <ReadOutlined />,
       label: t('nav.study'),
       children: [
+        ...(me.person ? [{ key: '/study/me', label: t('nav.myStudy'), perms: ['study:session:read'] }] : []),
         { key: '/study/sessions', label: t('nav.studySessions'), perms: ['study:session:read'] },
+        { key: '/study/stats', label: t('nav.studyStats'), perms: ['study:stats:read'] },
         { key: '/study/attendance', label: t('nav.studyAttendance'), perms: ['study:stats:read'] },
         { key: '/study/coverage', label: t('nav.studyCoverage'), perms: ['study:coverage:read'] },
         { key: '/study/reflections', label: t('nav.studyReflections'), perms: ['study:reflection:write', 'study:reflection:review'] },
