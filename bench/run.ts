@@ -9,15 +9,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { eq, sql, type Logger } from 'drizzle-orm';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
-import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
-import pg from 'pg';
+import { eq, sql } from 'drizzle-orm';
 import { buildApp } from '../apps/server/src/app.ts';
 import { loadConfig } from '../apps/server/src/config.ts';
 import type { Db } from '../apps/server/src/db/client.ts';
@@ -26,62 +18,10 @@ import { bootstrap } from '../apps/server/src/modules/auth/bootstrap.ts';
 import { addDays, DEMO_PASSWORD, generateOrg, makeRng } from '../apps/server/src/demo/city.ts';
 import { hashPassword } from '../apps/server/src/platform/password.ts';
 import { shanghaiDate } from '../apps/server/src/platform/calendar.ts';
+import { env, here, insertChunks, ms, openBenchDb, pad, RUNS, recorder, stats, time, timePair, WARMUP, width } from './lib.ts';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const migrationsFolder = path.join(here, '../apps/server/src/db/migrations');
-const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
 const TARGET_UNITS = env('BENCH_UNITS', 2000);
 const TARGET_TASKS = env('BENCH_TASKS', 50_000);
-const RUNS = env('BENCH_RUNS', 60);
-const WARMUP = 5;
-
-// ---------------------------------------------------------------- database with a query recorder
-
-type Captured = { query: string; params: unknown[] };
-const recorder = { on: false, queries: [] as Captured[] };
-const logger: Logger = {
-  logQuery(query, params) {
-    if (recorder.on) recorder.queries.push({ query, params });
-  },
-};
-
-async function openBenchDb(): Promise<{ db: Db; kind: string; raw: (q: string, p: unknown[]) => Promise<unknown>; close: () => Promise<void> }> {
-  const serverUrl = process.env.DATABASE_URL;
-  if (serverUrl) {
-    const name = `luoshi_bench_${process.pid}`;
-    const admin = new pg.Client({ connectionString: serverUrl });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const u = new URL(serverUrl);
-    u.pathname = `/${name}`;
-    const pool = new pg.Pool({ connectionString: u.toString(), max: 10 });
-    const db = drizzlePg(pool, { schema, logger }) as unknown as Db;
-    await migratePg(db as never, { migrationsFolder });
-    return {
-      db,
-      kind: 'PostgreSQL',
-      raw: (q, p) => pool.query(q, p as unknown[]),
-      close: async () => {
-        await pool.end();
-        const c = new pg.Client({ connectionString: serverUrl });
-        await c.connect();
-        await c.query(`drop database if exists ${name} with (force)`);
-        await c.end();
-      },
-    };
-  }
-  const client = await PGlite.create({ extensions: { pg_trgm } });
-  const db = drizzlePglite(client, { schema, logger }) as unknown as Db;
-  await migratePglite(db as never, { migrationsFolder });
-  return { db, kind: 'PGlite (in memory)', raw: (q, p) => client.query(q, p as unknown[]), close: () => client.close() };
-}
-
-// ---------------------------------------------------------------- bulk data
-
-async function insertChunks<T>(rows: T[], size: number, write: (chunk: T[]) => Promise<unknown>) {
-  for (let i = 0; i < rows.length; i += size) await write(rows.slice(i, i + size));
-}
 
 async function buildLargeCity(db: Db, today: string) {
   const institutes = 4;
@@ -198,42 +138,6 @@ async function buildLargeCity(db: Db, today: string) {
   return { units: unitRows.length, persons: personRows.length, tasks: taskRows.length, coUnits: coRows.length, reports: reportRows.length, counties: org.counties.length, liaison: 'bench.liaison', staff: staffPersonId ? 'bench.staff' : null, countyName: county.name };
 }
 
-// ---------------------------------------------------------------- timing
-
-const stats = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const q = (p: number) => s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)];
-  return { runs: s.length, min: s[0], median: q(0.5), p95: q(0.95), max: s[s.length - 1] };
-};
-async function time(fn: () => Promise<unknown>): Promise<number[]> {
-  for (let i = 0; i < WARMUP; i++) await fn();
-  const out: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const t0 = performance.now();
-    await fn();
-    out.push(performance.now() - t0);
-  }
-  return out;
-}
-
-async function timePair(a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<[number[], number[]]> {
-  for (let i = 0; i < WARMUP; i++) {
-    await a();
-    await b();
-  }
-  const ta: number[] = [];
-  const tb: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    let t0 = performance.now();
-    await a();
-    ta.push(performance.now() - t0);
-    t0 = performance.now();
-    await b();
-    tb.push(performance.now() - t0);
-  }
-  return [ta, tb];
-}
-
 async function main() {
   const today = shanghaiDate();
   const t0 = performance.now();
@@ -302,10 +206,6 @@ async function main() {
   await database.close();
   fs.rmSync(tmp, { recursive: true, force: true });
 
-  const ms = (x: number) => x.toFixed(2).padStart(9);
-  // CJK characters take two columns in a terminal.
-  const width = (s: string) => [...s].reduce((w, ch) => w + (/[\u3000-\u9fff\uff00-\uffef]/.test(ch) ? 2 : 1), 0);
-  const pad = (s: string, n: number, left = false) => (left ? ' '.repeat(Math.max(0, n - width(s))) + s : s + ' '.repeat(Math.max(0, n - width(s))));
   console.log(`\n数据库：${database.kind}　每项 ${RUNS} 次（另预热 ${WARMUP} 次），单位：毫秒\n`);
   const W = Math.max(...results.map((r) => width(String(r.case)))) + 2;
   console.log(`${pad('场景', W)}${pad('可见任务', 10, true)}${pad('SQL条数', 9, true)} │${pad('HTTP中位', 10, true)}${pad('HTTP p95', 10, true)} │${pad('SQL中位', 10, true)}${pad('SQL p95', 10, true)}`);
