@@ -106,11 +106,14 @@ describe('学习主流程', () => {
     const review = page.getByRole('dialog', { name: '审阅心得体会' });
     await review.getByText(REFLECTION_TEXT).waitFor();
     await review.getByText('优秀', { exact: true }).click();
+    await review.getByRole('checkbox', { name: '同时发布到本单位心得墙' }).check();
     await review.getByRole('button', { name: '提交审阅' }).click();
     await page.getByText('已审阅：优秀').waitFor();
     await queued.waitFor({ state: 'detached' });
     await page.getByText('优秀心得', { exact: true }).click();
-    await page.getByRole('row').filter({ hasText: REFLECTION }).waitFor();
+    await page.getByRole('row').filter({ hasText: REFLECTION }).getByRole('button', { name: '撤下' }).waitFor();
+    await page.getByRole('tab', { name: '心得墙' }).click();
+    await page.locator('.ant-card').filter({ hasText: REFLECTION }).getByText(REFLECTION_TEXT).waitFor();
     await logout(page);
 
     // The admin checks last week again (the branch is newer than the hourly check) and finds it on the 未学 list.

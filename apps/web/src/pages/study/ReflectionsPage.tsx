@@ -1,5 +1,5 @@
 import { EditOutlined, PlusOutlined, WarningOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Col, Descriptions, Drawer, Empty, Form, Input, List, Modal, Radio, Row, Segmented, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Checkbox, Col, Descriptions, Drawer, Empty, Form, Input, List, Modal, Radio, Row, Segmented, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { REFLECTION_DECISIONS, REFLECTION_STATUSES, type ReflectionStatus } from '@luoshi/contract';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import dayjs from 'dayjs';
@@ -187,7 +187,7 @@ function ReflectionEditor({ reflection, onClose }: { reflection?: Reflection; on
   );
 }
 
-type ReviewValues = { decision: 'pass' | 'excellent' | 'return'; comment?: string };
+type ReviewValues = { decision: 'pass' | 'excellent' | 'return'; comment?: string; publish?: boolean };
 
 /** 审阅: 合格 / 优秀 / 退回修改, the similarity warning in sight. */
 function ReviewDrawer({ reflection, onClose }: { reflection: Reflection; onClose: () => void }) {
@@ -198,8 +198,11 @@ function ReviewDrawer({ reflection, onClose }: { reflection: Reflection; onClose
   const qc = useQueryClient();
   const decision = Form.useWatch('decision', form);
   const m = useMutation({
-    mutationFn: (v: ReviewValues) =>
-      api.post<Reflection>(`${studyUrls.reflection(reflection.id)}/review`, { version: reflection.version, decision: v.decision, comment: v.comment?.trim() || null }),
+    mutationFn: async (v: ReviewValues) => {
+      const r = await api.post<Reflection>(`${studyUrls.reflection(reflection.id)}/review`, { version: reflection.version, decision: v.decision, comment: v.comment?.trim() || null });
+      // An excellent one may go straight onto the unit's wall.
+      return v.decision === 'excellent' && v.publish ? api.post<Reflection>(`${studyUrls.reflection(r.id)}/publish`, { version: r.version, published: true }) : r;
+    },
     onSuccess: (_, v) => {
       void message.success(t('reflection.reviewed', { d: REFLECTION_DECISIONS[v.decision] }));
       void qc.invalidateQueries({ queryKey: studyKeys.reflections });
@@ -230,6 +233,11 @@ function ReviewDrawer({ reflection, onClose }: { reflection: Reflection; onClose
         <Form.Item name="decision" label={t('reflection.decision')}>
           <Radio.Group optionType="button" buttonStyle="solid" options={Object.entries(REFLECTION_DECISIONS).map(([value, label]) => ({ value, label }))} />
         </Form.Item>
+        {decision === 'excellent' && (
+          <Form.Item name="publish" valuePropName="checked">
+            <Checkbox>{t('reflection.alsoPublish')}</Checkbox>
+          </Form.Item>
+        )}
         <Form.Item
           name="comment"
           label={t('reflection.comment')}
