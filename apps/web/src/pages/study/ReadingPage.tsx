@@ -83,7 +83,7 @@ function LogDrawer({ log, onClose }: { log?: ReadingLog; onClose: () => void }) 
           <Select
             allowClear
             loading={readers.isLoading}
-            options={readerList.map((r) => ({ value: r.id, label: r.author ? `《${r.title}》${r.author}` : `《${r.title}》` }))}
+            options={readerList.map((r) => ({ value: r.id, label: r.author ? `${t('reading.bookName', { title: r.title })} ${r.author}` : t('reading.bookName', { title: r.title }) }))}
             onChange={(id) => {
               const r = readerList.find((x) => x.id === id);
               if (r) form.setFieldsValue({ bookTitle: r.title, author: r.author ?? undefined });
@@ -180,7 +180,8 @@ function MyReading() {
             dataIndex: 'bookTitle',
             render: (v: string, r) => (
               <Space>
-                《{v}》{r.designatedReaderId && <Tag color="red">{t('reading.designatedShort')}</Tag>}
+                {t('reading.bookName', { title: v })}
+                {r.designatedReaderId && <Tag color="red">{t('reading.designatedShort')}</Tag>}
               </Space>
             ),
           },
@@ -354,7 +355,7 @@ function ReadersTab({ canManage }: { canManage: boolean }) {
         pagination={pagination}
         locale={{ emptyText: query.error ? (query.error as Error).message : t('reading.emptyReaders') }}
         columns={[
-          { title: t('reading.bookTitle'), dataIndex: 'title', render: (v: string) => `《${v}》` },
+          { title: t('reading.bookTitle'), dataIndex: 'title', render: (v: string) => t('reading.bookName', { title: v }) },
           { title: t('reading.author'), dataIndex: 'author', width: 160, render: (v: string | null) => v ?? '—' },
           { title: t('reading.campaign'), dataIndex: 'campaignId', width: 220, render: (v: string) => campaignName.get(v) ?? '—' },
           { title: t('reading.unit'), dataIndex: 'unitName', width: 180 },

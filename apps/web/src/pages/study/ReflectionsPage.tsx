@@ -164,7 +164,7 @@ function ReflectionEditor({ reflection, onClose }: { reflection?: Reflection; on
           </Col>
           <Col span={12}>
             <Form.Item name="readingLogId" label={t('reflection.book')}>
-              <Select allowClear showSearch={{ optionFilterProp: 'label' }} loading={logs.isLoading} options={(logs.data?.data ?? []).map((x) => ({ value: x.id, label: `《${x.bookTitle}》` }))} />
+              <Select allowClear showSearch={{ optionFilterProp: 'label' }} loading={logs.isLoading} options={(logs.data?.data ?? []).map((x) => ({ value: x.id, label: t('reading.bookName', { title: x.bookTitle }) }))} />
             </Form.Item>
           </Col>
         </Row>
