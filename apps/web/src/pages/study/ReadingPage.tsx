@@ -134,7 +134,8 @@ function MyReading() {
   const { data: me } = useMe();
   const [year, setYear] = useState(dayjs().year());
   const [editing, setEditing] = useState<ReadingLog | 'new' | null>(null);
-  const { query, rows, pagination } = usePagedList<ReadingLog>([...studyKeys.reading, 'mine'], studyUrls.readingLogs, { mine: true, year, sort: '-finishDate' });
+  const { query, rows, pagination } = usePagedList<ReadingLog>([...studyKeys.reading, 'mine'], studyUrls.readingLogs, { mine: true, sort: '-startDate' });
+  // The list keeps books still being read (no finish date, so in no year); the year picks the progress shown above.
   const progress = useQuery({
     queryKey: [...studyKeys.reading, 'progress', 'me', year, me?.person?.id],
     queryFn: () => api.list<ReadingProgress>(studyUrls.readingProgress, { year, unitId: me?.unit?.id, pageSize: 200 }),
@@ -146,6 +147,7 @@ function MyReading() {
     <>
       <Card size="small" style={{ marginBottom: 16 }}>
         <Space size={32} wrap>
+          <DatePicker picker="year" value={dayjs().year(year)} allowClear={false} onChange={(v) => v && setYear(v.year())} style={{ width: 110 }} />
           <Space orientation="vertical" size={4}>
             <span>{t('reading.monthlyGoal', { year })}</span>
             <MonthDots months={p?.months ?? []} />
@@ -163,7 +165,7 @@ function MyReading() {
         </Space>
       </Card>
       <div className="toolbar">
-        <DatePicker picker="year" value={dayjs().year(year)} allowClear={false} onChange={(v) => v && setYear(v.year())} />
+        <span />
         <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>
           {t('reading.newLog')}
         </Button>
