@@ -16,7 +16,8 @@ describe('demo city', () => {
       (select count(*)::int from units) as units, (select count(*)::int from persons) as persons,
       (select count(*)::int from tasks) as tasks, (select count(*)::int from task_reports) as reports,
       (select count(*)::int from meetings) as meetings, (select count(*)::int from users) as users,
-      (select count(*)::int from groups) as groups`);
+      (select count(*)::int from groups) as groups, (select count(*)::int from study_sessions) as sessions,
+      (select count(*)::int from study_reflections) as reflections, (select count(*)::int from study_score_imports) as imports`);
     return ((rows as { rows?: unknown[] }).rows ?? rows) as unknown as Record<string, number>[];
   };
 
@@ -143,6 +144,71 @@ describe('demo city', () => {
     const auditor = await demoLogin(ctx.app, 'shenji', DEMO_PASSWORD);
     const log = await auditor.call('GET', '/api/audit/logs?pageSize=1');
     expect(log.total).toBeGreaterThan(city.org.units.length + city.org.persons.length);
+  });
+
+  it('holds a year of study: sessions of every type, late filings, missed weeks, reflections, reading and scores', async () => {
+    for (const type of ['collective', 'morning_reading', 'friday_topic', 'central_group', 'book_sharing', 'online']) {
+      expect((await admin.call('GET', `/api/study/sessions?type=${type}&status=held&pageSize=1`)).total, type).toBeGreaterThan(0);
+    }
+    const held = await admin.call('GET', '/api/study/sessions?status=held&pageSize=1');
+    expect(held.total).toBeGreaterThan(200);
+    const late = await admin.call('GET', '/api/study/sessions?late=true&pageSize=50');
+    expect(late.total).toBeGreaterThan(0);
+    expect(late.data.every((x: { late: boolean; preFiled: boolean }) => x.late && !x.preFiled)).toBe(true);
+    const cancelled = await admin.call('GET', '/api/study/sessions?status=cancelled&pageSize=10');
+    expect(cancelled.total).toBeGreaterThan(0);
+    expect(cancelled.data.every((x: { cancelReason: string | null }) => x.cancelReason)).toBe(true);
+    const sample = held.data[0];
+    expect(sample.attendance.length).toBeGreaterThan(0);
+    const statuses = new Set((await admin.call('GET', '/api/study/sessions?status=held&pageSize=200')).data.flatMap((x: { attendance: { status: string }[] }) => x.attendance.map((a) => a.status)));
+    expect(statuses).toEqual(new Set(['present', 'late', 'leave', 'absent']));
+
+    // every closed week since 2026-01-05 was checked; the older ones are confirmed, and some list a missed branch
+    const weeks = await admin.call('GET', '/api/study/coverage/weeks?pageSize=100');
+    expect(weeks.total).toBeGreaterThan(10);
+    expect(weeks.data.some((w: { confirmedAt: string | null }) => w.confirmedAt)).toBe(true);
+    expect(weeks.data.some((w: { confirmedAt: string | null }) => !w.confirmedAt)).toBe(true);
+    const missedWeek = weeks.data.find((w: { missedCount: number; exempt: boolean }) => w.missedCount > 0 && !w.exempt);
+    expect(missedWeek).toBeTruthy();
+    const detail = await admin.call('GET', `/api/study/coverage/weeks/${missedWeek.week}`);
+    const missedRows = detail.rows.filter((r: { missed: boolean }) => r.missed);
+    expect(missedRows.length).toBeGreaterThanOrEqual(1);
+    expect(missedRows.length).toBeLessThanOrEqual(2);
+    expect(missedRows.every((r: { unitType: string; minutes: number }) => r.unitType === 'branch' && r.minutes < 240)).toBe(true);
+    expect(weeks.data.some((w: { unfiledCount: number }) => w.unfiledCount > 0)).toBe(true);
+
+    for (const status of ['draft', 'submitted', 'returned', 'passed', 'excellent']) {
+      if (status === 'draft') continue; // drafts are their authors' own
+      expect((await admin.call('GET', `/api/study/reflections?status=${status}&pageSize=1`)).total, status).toBeGreaterThan(0);
+    }
+    const returned = (await admin.call('GET', '/api/study/reflections?status=returned&pageSize=1')).data[0];
+    expect(returned.reviewComment).toBeTruthy();
+    const wall = await admin.call('GET', '/api/study/wall?pageSize=10');
+    expect(wall.total).toBeGreaterThan(0);
+    const drafts = await ctx.db.execute(sql`select count(*)::int as n from study_reflections where status = 'draft'`);
+    expect((((drafts as { rows?: unknown[] }).rows ?? drafts) as { n: number }[])[0].n).toBeGreaterThan(0);
+
+    const campaign = (await admin.call('GET', '/api/campaigns')).data[0];
+    const readers = await admin.call('GET', `/api/study/readers?campaignId=${campaign.id}`);
+    const readerList = Array.isArray(readers) ? readers : readers.data;
+    expect(readerList.length).toBeGreaterThan(0);
+    expect(readerList.every((r: { targetBooks: number }) => r.targetBooks === 5)).toBe(true);
+    const logs = await admin.call('GET', '/api/study/reading-logs?year=2026&pageSize=200');
+    expect(logs.total).toBeGreaterThan(30);
+    expect(new Set(logs.data.map((l: { startDate: string }) => l.startDate.slice(0, 7))).size).toBeGreaterThan(3);
+
+    const imports = await admin.call('GET', '/api/study/scores/imports?pageSize=20');
+    expect(imports.total).toBeGreaterThanOrEqual(3);
+    expect(new Set(imports.data.map((i: { ruleVersion: string }) => i.ruleVersion)).size).toBeGreaterThan(1);
+    for (const i of imports.data) {
+      expect(i.status).toBe('confirmed');
+      expect(i.unmatchedCount).toBeGreaterThan(0);
+      const ranking = await admin.call('GET', `/api/study/scores/ranking?month=${i.month}&platform=${encodeURIComponent('学习强国')}&pageSize=10`);
+      expect(ranking.total).toBeGreaterThan(200);
+      expect(ranking.data[0].rank).toBe(1);
+      const units = await admin.call('GET', `/api/study/scores/ranking?month=${i.month}&platform=${encodeURIComponent('学习强国')}&by=unit&pageSize=10`);
+      expect(units.total).toBeGreaterThan(10);
+    }
   });
 
   it('lists the logins in ACCOUNTS.md', () => {

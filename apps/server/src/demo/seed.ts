@@ -18,6 +18,7 @@ import {
   type AccountSpec, type DemoCity, type Scenario,
 } from './city.ts';
 import { planWorkbook, signInSheet } from './documents.ts';
+import { seedStudy } from './study.ts';
 
 type Res = { statusCode: number; body: string; json: () => any };
 export type DemoAgent = {
@@ -377,6 +378,11 @@ export async function seedDemo(
       });
     }
   }
+  await seedStudy(
+    { city, today, uid, pid, groupId: (k) => groupIds.get(k), agent, hasAgent: (u) => agents.has(u), log },
+    campaign.id,
+  );
+
   // Last, so that a seed interrupted before this point is recognised as partial (demoStatus).
   for (const d of decisionTasks) {
     await onDay(d.date, () => dept.call('POST', `/api/meetings/${d.meetingId}/decisions/${d.decisionId}/task`, d.body));
