@@ -63,7 +63,11 @@ const ReflectionFields = {
   sessionId: Id.nullable().optional(),
   readingLogId: Id.nullable().optional(),
 };
-export const CreateReflectionBody = z.object(ReflectionFields);
+export const CreateReflectionBody = z.object({
+  ...ReflectionFields,
+  /** one key per form opening: the same key twice makes one reflection */
+  idempotencyKey: z.string().min(8).max(100).optional(),
+});
 export const UpdateReflectionBody = z.object({ version: z.number().int().min(1) }).extend(z.object(ReflectionFields).partial().shape);
 export const SubmitReflectionBody = z.object({ version: z.number().int().min(1) });
 export const REFLECTION_DECISIONS = { pass: '合格', excellent: '优秀', return: '退回修改' } as const;

@@ -37,12 +37,15 @@ export const studyReflections = pgTable(
     /** highest similarity in hundredths of a percent (0–10000), when flagged */
     similarity: integer('similarity'),
     similarMatches: jsonb('similar_matches').$type<ReflectionMatchRow[]>().notNull().default([]),
+    /** the writer's key for one form opening: a double click on 保存 makes one reflection */
+    idempotencyKey: text('idempotency_key'),
     ...audited,
   },
   (t) => [
     index('study_reflections_person_idx').on(t.personId),
     index('study_reflections_unit_idx').on(t.unitId, t.status),
     index('study_reflections_fp_idx').using('gin', t.fingerprint),
+    uniqueIndex('study_reflections_idem_uq').on(t.createdBy, t.idempotencyKey),
   ],
 );
 

@@ -106,6 +106,15 @@ describe('心得体会: write, submit, review', () => {
     expect((await colleague.agent.post('/api/study/reflections', { title: '借用', bodyHtml: '<p>x</p>', readingLogId: book.id })).statusCode).toBe(400);
   });
 
+  it('a double click on 保存 makes one reflection', async () => {
+    const body = { title: '双击测试', bodyHtml: '<p>同一次打开表单，连点两下保存。</p>', idempotencyKey: 'reflection-double-click-1' };
+    const [a, b] = await Promise.all([colleague.agent.post('/api/study/reflections', body), colleague.agent.post('/api/study/reflections', body)]);
+    expect([a.statusCode, b.statusCode]).toEqual([201, 201]);
+    expect(a.json().id).toBe(b.json().id);
+    const mine = (await colleague.agent.get('/api/study/reflections?mine=true&pageSize=100')).json();
+    expect(mine.data.filter((r: { title: string }) => r.title === '双击测试')).toHaveLength(1);
+  });
+
   it('nobody reviews their own reflection', async () => {
     const own = await write(secretary, { title: '支部书记的体会', bodyHtml: '<p>带头学</p>' });
     const s = await submit(secretary, own);

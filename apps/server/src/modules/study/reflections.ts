@@ -191,8 +191,14 @@ export async function createReflection(
   tx: DbLike,
   caller: Caller,
   actor: Actor,
-  input: { title: string; bodyHtml: string; sessionId?: string | null; readingLogId?: string | null },
+  input: { title: string; bodyHtml: string; sessionId?: string | null; readingLogId?: string | null; idempotencyKey?: string },
 ): Promise<ReflectionRow> {
+  const earlier = async () =>
+    input.idempotencyKey
+      ? (await tx.select().from(studyReflections).where(and(eq(studyReflections.createdBy, caller.userId), eq(studyReflections.idempotencyKey, input.idempotencyKey))))[0]
+      : undefined;
+  const replay = await earlier();
+  if (replay) return replay;
   const me = await callerPerson(tx, caller, '撰写心得体会');
   await checkReadingLog(tx, me.id, input.readingLogId);
   await checkSession(tx, caller.scope, input.sessionId);
@@ -205,9 +211,13 @@ export async function createReflection(
       ...bodyOf(input.bodyHtml),
       sessionId: input.sessionId ?? null,
       readingLogId: input.readingLogId ?? null,
+      idempotencyKey: input.idempotencyKey ?? null,
       createdBy: caller.userId,
     })
+    // A twin request racing this one waits here for it to commit, then writes nothing and answers with its row.
+    .onConflictDoNothing({ target: [studyReflections.createdBy, studyReflections.idempotencyKey] })
     .returning();
+  if (!row) return (await earlier())!;
   await audit(tx, actor, { entity: 'study_reflection', entityId: row.id, action: 'create', after: auditable(row) });
   return row;
 }

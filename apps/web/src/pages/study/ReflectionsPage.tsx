@@ -6,6 +6,7 @@ import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useCan } from '../../api/auth';
+import { newIdempotencyKey } from '../../api/campaigns';
 import { api } from '../../api/client';
 import { countWords, studyKeys, studyUrls, type ReadingLog, type Reflection, type StudySession } from '../../api/study';
 import { useShowError } from '../../components/errors';
@@ -68,6 +69,8 @@ function ReflectionEditor({ reflection, onClose }: { reflection?: Reflection; on
   const showError = useShowError();
   const qc = useQueryClient();
   const [submitIt, setSubmitIt] = useState(false);
+  // One key per opening of the editor: saving twice (a double click, a retry) makes one reflection.
+  const [idempotencyKey] = useState(newIdempotencyKey);
   const canReadSessions = useCan('study:session:read');
   const canRead = useCan('study:reading:write');
   const m = useMutation({
@@ -75,7 +78,7 @@ function ReflectionEditor({ reflection, onClose }: { reflection?: Reflection; on
       const body = { title: v.title, bodyHtml: v.bodyHtml, sessionId: v.sessionId || null, readingLogId: v.readingLogId || null };
       let r = reflection
         ? await api.patch<Reflection>(studyUrls.reflection(reflection.id), { version: reflection.version, ...body })
-        : await api.post<Reflection>(studyUrls.reflections, body);
+        : await api.post<Reflection>(studyUrls.reflections, { ...body, idempotencyKey });
       if (submit) r = await api.post<Reflection>(`${studyUrls.reflection(r.id)}/submit`, { version: r.version });
       return r;
     },

@@ -1,0 +1,2 @@
+ALTER TABLE "study_reflections" ADD COLUMN "idempotency_key" text;--> statement-breakpoint
+CREATE UNIQUE INDEX "study_reflections_idem_uq" ON "study_reflections" USING btree ("created_by","idempotency_key");
