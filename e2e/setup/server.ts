@@ -31,7 +31,8 @@ function buildWebIfNeeded() {
   const sources = [path.join(root, 'apps/web/src'), path.join(root, 'packages/contract/src')];
   const built = fs.existsSync(webDist) ? fs.statSync(webDist).mtimeMs : 0;
   if (built && Math.max(...sources.map(newestMtime)) < built) return;
-  const r = spawnSync('npm', ['run', 'build', '-w', 'apps/web'], { cwd: root, stdio: 'inherit' });
+  // Never inherit vitest's NODE_ENV=test: antd's id generator then gives every dialog the same id.
+  const r = spawnSync('npm', ['run', 'build', '-w', 'apps/web'], { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
   if (r.status !== 0) throw new Error('构建前端失败（npm run build -w apps/web）');
 }
 
