@@ -4,7 +4,10 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import type { MultipartFile } from '@fastify/multipart';
-import type { DbLike } from '../db/client.ts';
+import type { FileRef } from '@luoshi/contract';
+import type { Db, DbLike } from '../db/client.ts';
+import { audit, type Actor } from './audit.ts';
+import type { Caller } from './session.ts';
 import { files } from '../db/schema/index.ts';
 import { AppError, badRequest } from './errors.ts';
 
@@ -98,4 +101,25 @@ export function filePath(dataDir: string, file: { storageKey: string }): string 
 export function attachmentHeader(name: string): string {
   const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/"/g, '');
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}
+
+/** What a person sees of a stored file. */
+export const presentFile = (f: StoredFile): FileRef => ({ id: f.id, name: f.originalName, size: f.size, mime: f.mime });
+
+/**
+ * A file uploaded ahead of the record that will hold it (report evidence, study materials): stored, owned by its
+ * uploader, and audited in one transaction. A failed audit leaves no file behind.
+ */
+export async function uploadOwnFile(db: Db, dataDir: string, caller: Caller, actor: Actor, part: MultipartFile | undefined): Promise<FileRef> {
+  if (!part || part.fieldname !== 'file') throw badRequest('请选择要上传的文件', [{ field: 'body.file', message: '请选择要上传的文件' }]);
+  return db.transaction(async (tx) => {
+    const stored = await storeUpload(tx, dataDir, part, { unitId: caller.unitId, userId: caller.userId });
+    try {
+      await audit(tx, actor, { entity: 'file', entityId: stored.id, action: 'upload', after: stored });
+    } catch (err) {
+      fs.rmSync(filePath(dataDir, stored), { force: true });
+      throw err;
+    }
+    return presentFile(stored);
+  });
 }

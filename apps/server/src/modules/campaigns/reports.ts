@@ -1,13 +1,11 @@
-import fs from 'node:fs';
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import type { MultipartFile } from '@fastify/multipart';
-import type { FileRef, TaskReport } from '@luoshi/contract';
+import type { TaskReport } from '@luoshi/contract';
 import type { DbLike } from '../../db/client.ts';
 import { campaignDocuments, files, persons, taskReportFiles, taskReports, tasks, users } from '../../db/schema/index.ts';
 import { audit, type Actor } from '../../platform/audit.ts';
 import { cyclePeriods, ONCE_PERIOD, periodOf, type ReportCycle } from '../../platform/calendar.ts';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts';
-import { filePath, storeUpload } from '../../platform/files.ts';
+import { presentFile } from '../../platform/files.ts';
 import { envelope, orderOf, pageOf, type ListParams } from '../../platform/list.ts';
 import { unitInScope, type DataScope } from '../../platform/scope.ts';
 import type { Caller } from '../../platform/session.ts';
@@ -16,7 +14,6 @@ import { applyAcceptedReport, getVisibleTask, type TaskRow } from './tasks.ts';
 
 type ReportRow = typeof taskReports.$inferSelect;
 
-export const presentFile = (f: typeof files.$inferSelect): FileRef => ({ id: f.id, name: f.originalName, size: f.size, mime: f.mime });
 
 function periodLabel(task: Pick<TaskRow, 'reportCycle' | 'startDate' | 'deadline'>, key: string): string {
   if (key === ONCE_PERIOD) return '不定期';
@@ -104,20 +101,6 @@ export async function getVisibleReport(db: DbLike, scope: DataScope, id: string,
   return row;
 }
 
-/** Evidence uploaded ahead of a report: it belongs to its uploader until a report takes it. */
-export async function uploadEvidence(db: DbLike, dataDir: string, caller: Caller, actor: Actor, part: MultipartFile | undefined) {
-  if (!part || part.fieldname !== 'file') throw badRequest('请选择要上传的文件', [{ field: 'body.file', message: '请选择要上传的文件' }]);
-  return db.transaction(async (tx) => {
-    const stored = await storeUpload(tx, dataDir, part, { unitId: caller.unitId, userId: caller.userId });
-    try {
-      await audit(tx, actor, { entity: 'file', entityId: stored.id, action: 'upload', after: stored });
-    } catch (err) {
-      fs.rmSync(filePath(dataDir, stored), { force: true });
-      throw err;
-    }
-    return presentFile(stored);
-  });
-}
 
 /** Files the caller uploaded that nothing has taken yet; anyone else's (or an attached one) is 404. */
 async function ownUnattachedFiles(tx: DbLike, caller: Caller, ids: string[]) {

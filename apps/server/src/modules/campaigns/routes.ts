@@ -7,7 +7,7 @@ import {
 } from '@luoshi/contract';
 import { z } from 'zod';
 import { AppError } from '../../platform/errors.ts';
-import { attachmentHeader, filePath } from '../../platform/files.ts';
+import { attachmentHeader, filePath, uploadOwnFile } from '../../platform/files.ts';
 import { actorOf, callerOf } from '../../platform/session.ts';
 import type { App, Module } from '../../platform/types.ts';
 import {
@@ -16,7 +16,7 @@ import {
 import { clock } from './dates.ts';
 import { createMeeting, decisionToTask, getVisibleMeeting, listMeetings, presentMeeting, updateMeeting } from './meetings.ts';
 import {
-  getVisibleReport, listReports, presentReport, reportFile, reviewReport, submitReport, uploadEvidence,
+  getVisibleReport, listReports, presentReport, reportFile, reviewReport, submitReport,
 } from './reports.ts';
 import {
   breakdownTask, createTask, exportTasks, getVisibleTask, listTasks, presentTask, taskTree, updateTask,
@@ -113,7 +113,7 @@ export const campaignsModule: Module = {
       },
       async (req, reply) => {
         if (!req.isMultipart()) throw notMultipart();
-        const ref = await uploadEvidence(db, config.dataDir, callerOf(req), actorOf(req), await req.file());
+        const ref = await uploadOwnFile(db, config.dataDir, callerOf(req), actorOf(req), await req.file());
         return reply.code(201).send(ref);
       },
     );

@@ -9,7 +9,7 @@ import {
 import { z } from 'zod';
 import { shanghaiDate } from '../../platform/calendar.ts';
 import { AppError, conflict } from '../../platform/errors.ts';
-import { attachmentHeader, filePath } from '../../platform/files.ts';
+import { attachmentHeader, filePath, uploadOwnFile } from '../../platform/files.ts';
 import { actorOf, callerOf } from '../../platform/session.ts';
 import type { App, Deps } from '../../platform/types.ts';
 import { checkWeek, confirmWeek, coverageRules, exportWeek, listWeeks, putCoverageRules, readWeek, runMissedChecks } from './coverage.ts';
@@ -19,7 +19,7 @@ import {
 } from './sessions.dict.ts';
 import {
   addComment, attendanceReport, cancelSession, createSession, fileSession, getVisibleSession, listComments, listSessions,
-  presentComment, presentSession, recordSession, sessionFile, studyClock, updateSession, uploadStudyFile,
+  presentComment, presentSession, recordSession, sessionFile, studyClock, updateSession,
 } from './sessions.ts';
 
 const tags = ['study'];
@@ -87,7 +87,7 @@ export function registerSessionRoutes(app: App, { db, config }: Deps) {
     { config: { permission: 'study:session:write' }, schema: { tags, summary: '上传学习材料或照片（字段 file），保存活动时引用', consumes: multipart, response: { 201: FileRef } } },
     async (req, reply) => {
       if (!req.isMultipart()) throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', '请以 multipart/form-data 上传文件');
-      return reply.code(201).send(await uploadStudyFile(db, config.dataDir, callerOf(req), actorOf(req), await req.file()));
+      return reply.code(201).send(await uploadOwnFile(db, config.dataDir, callerOf(req), actorOf(req), await req.file()));
     },
   );
   app.get(

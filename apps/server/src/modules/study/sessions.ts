@@ -1,7 +1,5 @@
-import fs from 'node:fs';
 import { and, asc, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
-import type { MultipartFile } from '@fastify/multipart';
-import type { AttendanceStatus, FileRef, StudySession, StudySessionStatus } from '@luoshi/contract';
+import type { AttendanceStatus, StudySession, StudySessionStatus } from '@luoshi/contract';
 import type { DbLike } from '../../db/client.ts';
 import {
   files, groups, persons, studyAttendance, studySessionComments, studySessionFiles, studySessions, studySessionTypes,
@@ -10,7 +8,7 @@ import {
 import { audit, type Actor } from '../../platform/audit.ts';
 import { shanghaiDate } from '../../platform/calendar.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts';
-import { filePath, storeUpload } from '../../platform/files.ts';
+import { presentFile } from '../../platform/files.ts';
 import { envelope, orderOf, pageOf, type ListParams } from '../../platform/list.ts';
 import { pathInScope, unitInScope, type DataScope } from '../../platform/scope.ts';
 import type { Caller } from '../../platform/session.ts';
@@ -20,7 +18,6 @@ export const studyClock = { now: (): Date => new Date() };
 
 type SessionRow = typeof studySessions.$inferSelect;
 
-export const presentFile = (f: typeof files.$inferSelect): FileRef => ({ id: f.id, name: f.originalName, size: f.size, mime: f.mime });
 
 /** A supervisor (包联) assignment of the caller to the unit in `col`, in force today. */
 function supervises(scope: DataScope, col: SQL | typeof studySessions.unitId): SQL {
@@ -413,19 +410,6 @@ export async function cancelSession(tx: DbLike, caller: Caller, actor: Actor, id
 
 // 学习材料与照片
 
-export async function uploadStudyFile(db: DbLike, dataDir: string, caller: Caller, actor: Actor, part: MultipartFile | undefined): Promise<FileRef> {
-  if (!part || part.fieldname !== 'file') throw badRequest('请选择要上传的文件', [{ field: 'body.file', message: '请选择要上传的文件' }]);
-  return db.transaction(async (tx) => {
-    const stored = await storeUpload(tx, dataDir, part, { unitId: caller.unitId, userId: caller.userId });
-    try {
-      await audit(tx, actor, { entity: 'file', entityId: stored.id, action: 'upload', after: stored });
-    } catch (err) {
-      fs.rmSync(filePath(dataDir, stored), { force: true });
-      throw err;
-    }
-    return presentFile(stored);
-  });
-}
 
 /** A material or photo of a session the caller sees, or 404. */
 export async function sessionFile(db: DbLike, scope: DataScope, sessionId: string, fileId: string) {
