@@ -195,3 +195,10 @@ export async function makeCity(db: Db) {
   const branchB = await makeUnit(db, { parent: countyB, name: '乙县机关党支部', type: 'branch' });
   return { city, countyA, countyB, branchA, branchB };
 }
+
+/** The JSON body of a response that must have `status`, or an error that shows what came back instead. */
+export async function ok<T = any>(res: Promise<{ statusCode: number; body: string; json: () => any }>, status = 200): Promise<T> {
+  const r = await res;
+  if (r.statusCode !== status) throw new Error(`expected ${status}, got ${r.statusCode}: ${r.body}`);
+  return r.json() as T;
+}

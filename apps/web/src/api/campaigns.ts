@@ -35,9 +35,3 @@ export const getCampaign = (id: string) => api.get<Campaign>(`/api/campaigns/${i
 export const uploadFile = (file: File) => api.upload<FileRef>('/api/campaigns/uploads', file);
 export const listReports = (q: Record<string, string | number | boolean | undefined>) => api.list<TaskReport>('/api/reports', q);
 
-/** A key for one opening of a form: sending it twice (a double click, a retry) makes one record. */
-export function newIdempotencyKey(): string {
-  if (typeof crypto.randomUUID === 'function' && window.isSecureContext) return crypto.randomUUID();
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-}

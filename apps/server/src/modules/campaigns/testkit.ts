@@ -1,11 +1,7 @@
-import type { Agent } from '../../test/harness.ts';
+import { ok, type Agent } from '../../test/harness.ts';
 
 /** Small request helpers for this module's API tests: each asserts the status so a failing step names itself. */
-export async function ok<T = any>(res: Promise<{ statusCode: number; body: string; json: () => any }>, status = 200): Promise<T> {
-  const r = await res;
-  if (r.statusCode !== status) throw new Error(`expected ${status}, got ${r.statusCode}: ${r.body}`);
-  return r.json() as T;
-}
+export { ok };
 
 export const PDF = Buffer.from('%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n');
 

@@ -3,7 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { domainEvents, studyWeekChecks } from '../../db/schema/index.ts';
 import { addDays } from '../../platform/calendar.ts';
-import { loginAdmin, loginAs, makeCity, makeTestApp, makeUnit, type Agent, type TestCtx } from '../../test/harness.ts';
+import { loginAdmin, loginAs, makeCity, makeTestApp, makeUnit, type Agent, type TestCtx, ok } from '../../test/harness.ts';
 import { checkWeek, runMissedChecks, weekRange } from './coverage.ts';
 
 let ctx: TestCtx;
@@ -12,12 +12,6 @@ let admin: Agent;
 let liaisonA: Agent;
 let secretaryA: Agent;
 let secretaryB: Agent;
-
-async function ok<T = any>(res: Promise<{ statusCode: number; body: string; json: () => any }>, status = 200): Promise<T> {
-  const r = await res;
-  if (r.statusCode !== status) throw new Error(`expected ${status}, got ${r.statusCode}: ${r.body}`);
-  return r.json() as T;
-}
 
 /** Plans a session, optionally files it at a given moment, and records it as held from `start` for `minutes`. */
 async function study(agent: Agent, unitId: string, start: string, minutes: number, opts: { filed?: 'early' | 'late'; cancel?: boolean } = {}) {

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { loginAdmin, loginAs, makeCity, makePerson, makeTestApp, makeUnit, type Agent, type TestCtx } from '../../test/harness.ts';
+import { loginAdmin, loginAs, makeCity, makePerson, makeTestApp, makeUnit, type Agent, type TestCtx, ok } from '../../test/harness.ts';
 import { studyClock } from './sessions.ts';
 
 let ctx: TestCtx;
@@ -14,12 +14,6 @@ const realNow = studyClock.now;
 const at = (iso: string) => {
   studyClock.now = () => new Date(iso);
 };
-
-async function ok<T = any>(res: Promise<{ statusCode: number; body: string; json: () => any }>, status = 200): Promise<T> {
-  const r = await res;
-  if (r.statusCode !== status) throw new Error(`expected ${status}, got ${r.statusCode}: ${r.body}`);
-  return r.json() as T;
-}
 
 function plan(agent: Agent, unitId: string, extra: Record<string, unknown> = {}) {
   return ok(

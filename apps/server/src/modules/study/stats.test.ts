@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { studyReflections } from '../../db/schema/index.ts';
-import { loginAdmin, loginAs, makeCity, makePerson, makeTestApp, type Agent, type TestCtx } from '../../test/harness.ts';
+import { loginAdmin, loginAs, makeCity, makePerson, makeTestApp, type Agent, type TestCtx, ok } from '../../test/harness.ts';
 import { summarySentence } from './stats.ts';
 
 let ctx: TestCtx;
@@ -10,12 +10,6 @@ let admin: Agent;
 let liaisonA: Agent;
 let secretaryA: Awaited<ReturnType<typeof loginAs>>;
 let member: Awaited<ReturnType<typeof loginAs>>;
-
-async function ok<T = any>(res: Promise<{ statusCode: number; body: string; json: () => any }>, status = 200): Promise<T> {
-  const r = await res;
-  if (r.statusCode !== status) throw new Error(`expected ${status}, got ${r.statusCode}: ${r.body}`);
-  return r.json() as T;
-}
 
 /** A held session of `minutes` with the given attendance. */
 async function held(agent: Agent, unitId: string, typeCode: string, start: string, minutes: number, attendance: { personId: string; status: string; reason?: string }[]) {

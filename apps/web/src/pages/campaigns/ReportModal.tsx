@@ -2,8 +2,7 @@ import { App, Form, Input, InputNumber, Modal, Select, Slider, Space, Typography
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api/client';
-import { newIdempotencyKey } from '../../api/campaigns';
+import { api, newIdempotencyKey } from '../../api/client';
 import type { FileRef, Task, TaskReport } from '../../api/types';
 import { FileUpload } from '../../components/FileUpload';
 import { useShowError } from '../../components/errors';
