@@ -20,6 +20,7 @@ import { orgModule } from './modules/org/routes.ts';
 import { campaignsModule } from './modules/campaigns/routes.ts';
 import { auditModule } from './modules/audit/routes.ts';
 import { studyModule } from './modules/study/routes.ts';
+import { pointsModule } from './modules/points/routes.ts';
 
 /** Every /api route as registered: the scope walk in the tests visits each one. */
 export type RouteEntry = { method: string; url: string; permission?: string; public: boolean };
@@ -29,7 +30,7 @@ declare module 'fastify' {
   }
 }
 
-export const MODULES: Module[] = [authModule, orgModule, campaignsModule, studyModule, auditModule];
+export const MODULES: Module[] = [authModule, orgModule, campaignsModule, studyModule, pointsModule, auditModule];
 
 export const MODULE_TAGS = [
   { name: 'auth', description: '登录与会话' },

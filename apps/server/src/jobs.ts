@@ -2,6 +2,7 @@ import type { Db } from './db/client.ts';
 import { emitTaskEvents } from './modules/campaigns/events.ts';
 import { clock } from './modules/campaigns/dates.ts';
 import { purgeStaleImports } from './modules/org/imports.ts';
+import { syncPointEvents } from './modules/points/ledger.ts';
 import { purgeStaleScoreImports } from './modules/study/scores.ts';
 
 /**
@@ -10,6 +11,8 @@ import { purgeStaleScoreImports } from './modules/study/scores.ts';
  */
 export const JOBS: { name: string; run: (db: Db) => Promise<unknown> }[] = [
   { name: 'task-events', run: (db) => emitTaskEvents(db, clock.today()) },
+  // after the jobs that emit facts, so their points follow in the same run
+  { name: 'point-events', run: (db) => syncPointEvents(db) },
   { name: 'purge-stale-imports', run: (db) => purgeStaleImports(db) },
   { name: 'purge-stale-score-imports', run: (db) => purgeStaleScoreImports(db) },
 ];

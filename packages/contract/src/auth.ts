@@ -44,6 +44,16 @@ export const PERMISSIONS = {
   'study:score:import': '导入学习平台积分',
   'study:score:read': '查看学习积分排名',
   'study:stats:read': '查看学习统计',
+  'points:rule:read': '查看考核评分细则',
+  'points:rule:write': '维护考核评分细则',
+  'points:ledger:read': '查看积分与排名',
+  'points:claim:submit': '申请加减分',
+  'points:claim:approve': '审核加减分',
+  'points:period:manage': '考核周期与等次设置',
+  'points:interview:write': '记录约谈',
+  'points:appeal:submit': '提出积分申诉',
+  'points:appeal:decide': '裁定积分申诉',
+  'points:supervision:view': '查看包联督导情况',
   'audit:log:read': '查看审计日志',
 } as const;
 export type Permission = keyof typeof PERMISSIONS;

@@ -10,3 +10,4 @@ export * from './campaigns.ts';
 export * from './study.ts';
 export * from './studyContent.ts';
 export * from './studyStats.ts';
+export * from './points.ts';

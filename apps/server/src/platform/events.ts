@@ -8,6 +8,7 @@ export type DomainEventType =
   | 'task.overdue'
   | 'task.report_missing'
   | 'study.week_missed'
+  | 'study.week_missed_withdrawn'
   | 'study.reflection_excellent'
   | 'info.adopted'
   | 'info.instructed'

@@ -3,3 +3,4 @@ export * from './platform.ts';
 export * from './campaigns.ts';
 export * from './study.ts';
 export * from './studyContent.ts';
+export * from './points.ts';

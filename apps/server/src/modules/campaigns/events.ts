@@ -1,5 +1,5 @@
 import { and, inArray, ne, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import type { Db, DbLike } from '../../db/client.ts';
 import { taskReports, tasks } from '../../db/schema/index.ts';
 import { emitEvent } from '../../platform/events.ts';
 import { overdueCutoff, taskDates } from './dates.ts';
@@ -44,4 +44,11 @@ export async function emitTaskEvents(db: Db, today: string): Promise<{ overdue: 
     });
   }
   return { overdue, missing };
+}
+
+/** Task titles by id, for the modules that point at tasks (the points ledger names the task it scored). */
+export async function taskTitles(db: DbLike, ids: string[]): Promise<Map<string, string>> {
+  if (!ids.length) return new Map();
+  const rows = await db.select({ id: tasks.id, title: tasks.title }).from(tasks).where(inArray(tasks.id, ids));
+  return new Map(rows.map((r) => [r.id, r.title]));
 }

@@ -30,6 +30,8 @@ export const BUILTIN_ROLES: { code: string; name: string; scope: DataScopeKind; 
       'study:reflection:review',
       'study:reading:write',
       'study:score:import',
+      'points:claim:submit',
+      'points:appeal:submit',
     ],
   },
   {
@@ -46,6 +48,8 @@ export const BUILTIN_ROLES: { code: string; name: string; scope: DataScopeKind; 
       'study:reflection:write',
       'study:reflection:review',
       'study:reading:write',
+      'points:claim:submit',
+      'points:appeal:submit',
     ],
   },
   {
@@ -64,6 +68,10 @@ export const BUILTIN_ROLES: { code: string; name: string; scope: DataScopeKind; 
       'study:reflection:write',
       'study:reading:write',
       'study:score:read',
+      // 积分制: their own points and the rules behind them
+      'points:rule:read',
+      'points:ledger:read',
+      'points:appeal:submit',
     ],
   },
   {
@@ -71,7 +79,7 @@ export const BUILTIN_ROLES: { code: string; name: string; scope: DataScopeKind; 
     code: 'supervisor',
     name: '督导员',
     scope: 'self',
-    permissions: ['org:unit:read', 'study:session:read', 'study:session:comment'],
+    permissions: ['org:unit:read', 'study:session:read', 'study:session:comment', 'points:supervision:view'],
   },
   {
     code: 'sys_admin',

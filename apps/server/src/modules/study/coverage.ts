@@ -148,6 +148,18 @@ export async function checkWeek(db: DbLike, week: string, today: string, actor: 
         payload: { week, minutes: r.minutes, requiredMinutes: r.requiredMinutes },
       });
     }
+    // A re-check before confirmation can lift a branch over the line (a session recorded late): the miss is
+    // withdrawn, so the points module reverses what it deducted.
+    const nowMissed = new Set(missed.map((r) => r.unitId));
+    for (const r of existing?.rows ?? []) {
+      if (!r.missed || nowMissed.has(r.unitId)) continue;
+      await emitEvent(tx, {
+        type: 'study.week_missed_withdrawn',
+        key: `${r.unitId}:${week}`,
+        unitId: r.unitId,
+        payload: { week, missedKey: `${r.unitId}:${week}` },
+      });
+    }
     await audit(tx, actor, {
       entity: 'study_week_check',
       entityId: week,
