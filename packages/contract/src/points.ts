@@ -321,20 +321,32 @@ export const PeerGroupList = z.array(PeerGroup);
 export const GradeBand = z.object({
   grade: Grade,
   /** threshold mode: totals at or above this many points */
-  min: PointsText.nullable().optional(),
+  min: z.string().nullable().optional(),
   /** share mode: this percentage of the peer ranking, taken from the top */
-  share: z.number().int().min(0).max(100).nullable().optional(),
+  share: z.number().int().nullable().optional(),
 });
 export const GradeScheme = z.object({
   subjectType: PointSubject,
   mode: z.enum(['threshold', 'share']),
-  bands: z.array(GradeBand).length(4),
+  bands: z.array(GradeBand),
   version: z.number().int(),
 });
 export type GradeScheme = z.infer<typeof GradeScheme>;
 export const GradeSchemeList = z.array(GradeScheme);
 export const SubjectTypeParams = z.object({ subjectType: PointSubject });
-export const UpdateGradeSchemeBody = GradeScheme.omit({ subjectType: true });
+export const UpdateGradeSchemeBody = z.object({
+  mode: z.enum(['threshold', 'share']),
+  bands: z
+    .array(
+      z.object({
+        grade: Grade,
+        min: PointsText.nullable().optional(),
+        share: z.number().int().min(0, '比例应在 0–100 之间').max(100, '比例应在 0–100 之间').nullable().optional(),
+      }),
+    )
+    .length(4, '应设置 好、较好、一般、差 四个等次'),
+  version: z.number().int().min(0),
+});
 
 export const PointSettings = z.object({ appealWindowDays: z.number().int().min(1).max(90), version: z.number().int() });
 export const UpdatePointSettingsBody = PointSettings;

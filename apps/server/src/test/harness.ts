@@ -51,7 +51,7 @@ export async function makeTestApp(overrides: Partial<Config> = {}): Promise<Test
     };
   }
   const database = await openDatabase({ dataDir: null, databaseUrl });
-  const config = loadConfig({ LUOSHI_DATA: dataDir, LUOSHI_LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv, {
+  const config = loadConfig({ LUOSHI_DATA: dataDir, LUOSHI_LOG_LEVEL: process.env.TEST_LOG ?? 'silent' } as NodeJS.ProcessEnv, {
     databaseUrl,
     adminPassword: ADMIN_PASSWORD,
     loginRatePerMinute: 100_000,
