@@ -96,6 +96,7 @@ export const api = {
   list: <T>(url: string, query?: Query) => request<ListResponse<T>>('GET', url + qs(query)),
   post: <T>(url: string, body?: unknown) => request<T>('POST', url, body ?? {}),
   patch: <T>(url: string, body: unknown) => request<T>('PATCH', url, body),
+  put: <T>(url: string, body: unknown) => request<T>('PUT', url, body),
   del: <T>(url: string) => request<T>('DELETE', url),
   upload: <T>(url: string, file: File, fields: Record<string, string> = {}) => {
     const fd = new FormData();

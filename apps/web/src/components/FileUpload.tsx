@@ -7,8 +7,20 @@ import { uploadFile } from '../api/campaigns';
 import type { FileRef } from '../api/types';
 import { useShowError } from './errors';
 
-/** Attachments uploaded one by one to the server's file store; the form value is the list of stored files. */
-export function FileUpload({ onChange, max = 20 }: { value?: FileRef[]; onChange?: (v: FileRef[]) => void; max?: number }) {
+/**
+ * Attachments uploaded one by one to the server's file store; the form value is the list of stored files.
+ * `upload` names the module's own store when files must stay with its records (a points claim's evidence).
+ */
+export function FileUpload({
+  onChange,
+  max = 20,
+  upload = uploadFile,
+}: {
+  value?: FileRef[];
+  onChange?: (v: FileRef[]) => void;
+  max?: number;
+  upload?: (file: File) => Promise<FileRef>;
+}) {
   const { t } = useTranslation();
   const showError = useShowError();
   const [list, setList] = useState<UploadFile[]>([]);
@@ -18,7 +30,7 @@ export function FileUpload({ onChange, max = 20 }: { value?: FileRef[]; onChange
       maxCount={max}
       accept=".pdf,.docx,.xlsx,.png,.jpg,.jpeg,.gif,.webp"
       customRequest={({ file, onSuccess, onError }) => {
-        uploadFile(file as File)
+        upload(file as File)
           .then((ref) => {
             onSuccess?.(ref);
           })

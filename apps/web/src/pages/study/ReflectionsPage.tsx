@@ -5,6 +5,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
 import { useCan } from '../../api/auth';
 import { api, newIdempotencyKey } from '../../api/client';
 import { countWords, studyKeys, studyUrls, type ReadingLog, type Reflection, type StudySession } from '../../api/study';
@@ -496,13 +497,46 @@ function Wall() {
   );
 }
 
+/** `?open=<id>`: one reflection opened from a link elsewhere (the points ledger names the reflection that earned them). */
+function LinkedReflection({ id, onClose }: { id: string; onClose: () => void }) {
+  const q = useQuery({ queryKey: [...studyKeys.reflections, 'one', id], queryFn: () => api.get<Reflection>(studyUrls.reflection(id)) });
+  return (
+    <Modal open title={q.data?.title} footer={null} onCancel={onClose} width={800} destroyOnHidden>
+      {q.error && <Empty description={(q.error as Error).message} />}
+      {q.data && (
+        <>
+          <ReflectionStatusTag r={q.data} />
+          <div style={{ height: 8 }} />
+          <ReflectionView r={q.data} />
+        </>
+      )}
+    </Modal>
+  );
+}
+
 /** 心得体会: my reflections, the review queue for secretaries, and the wall of excellent ones. */
 export function ReflectionsPage() {
   const { t } = useTranslation();
   const canReview = useCan('study:reflection:review');
   const canWrite = useCan('study:reflection:write');
+  const [params, setParams] = useSearchParams();
+  const openId = params.get('open');
   return (
     <Card>
+      {openId && (
+        <LinkedReflection
+          id={openId}
+          onClose={() =>
+            setParams(
+              (p) => {
+                p.delete('open');
+                return p;
+              },
+              { replace: true },
+            )
+          }
+        />
+      )}
       <h2 className="page-title">{t('reflection.pageTitle')}</h2>
       <Tabs
         destroyOnHidden
