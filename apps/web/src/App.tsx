@@ -31,6 +31,16 @@ const CoveragePage = lazy(() => import('./pages/study/CoveragePage').then((m) =>
 const ReflectionsPage = lazy(() => import('./pages/study/ReflectionsPage').then((m) => ({ default: m.ReflectionsPage })));
 const ReadingPage = lazy(() => import('./pages/study/ReadingPage').then((m) => ({ default: m.ReadingPage })));
 const ScoresPage = lazy(() => import('./pages/study/ScoresPage').then((m) => ({ default: m.ScoresPage })));
+const TaskPage = lazy(() => import('./pages/campaigns/TaskPage').then((m) => ({ default: m.TaskPage })));
+const PointsResultsPage = lazy(() => import('./pages/points/ResultsPage').then((m) => ({ default: m.ResultsPage })));
+const PointsEventsPage = lazy(() => import('./pages/points/EventsPage').then((m) => ({ default: m.EventsPage })));
+const PointsClaimsPage = lazy(() => import('./pages/points/ClaimsPage').then((m) => ({ default: m.ClaimsPage })));
+const PointsRulesPage = lazy(() => import('./pages/points/RulesPage').then((m) => ({ default: m.RulesPage })));
+const PointsPeriodsPage = lazy(() => import('./pages/points/PeriodsPage').then((m) => ({ default: m.PeriodsPage })));
+const PointsInterviewsPage = lazy(() => import('./pages/points/InterviewsPage').then((m) => ({ default: m.InterviewsPage })));
+const PointsAppealsPage = lazy(() => import('./pages/points/AppealsPage').then((m) => ({ default: m.AppealsPage })));
+const PointsSupervisionPage = lazy(() => import('./pages/points/SupervisionPage').then((m) => ({ default: m.PointsSupervisionPage })));
+const MyPointsPage = lazy(() => import('./pages/points/MyPointsPage').then((m) => ({ default: m.MyPointsPage })));
 const NotFoundPage = lazy(() => import('./pages/home/NotFoundPage').then((m) => ({ default: m.NotFoundPage })));
 
 const queryClient = new QueryClient({
@@ -80,6 +90,7 @@ export function Root() {
                 <Route path="campaigns/:id" element={<CampaignDetailPage />} />
                 <Route path="key-tasks" element={<KeyTasksPage />} />
                 <Route path="my-tasks" element={<MyTasksPage />} />
+                <Route path="tasks/:id" element={<TaskPage />} />
                 <Route path="reviews" element={<ReviewPage />} />
                 <Route path="meetings" element={<MeetingListPage />} />
                 <Route path="meetings/:id" element={<MeetingDetailPage />} />
@@ -94,6 +105,15 @@ export function Root() {
                 <Route path="study/reflections" element={<ReflectionsPage />} />
                 <Route path="study/reading" element={<ReadingPage />} />
                 <Route path="study/scores" element={<ScoresPage />} />
+                <Route path="points/results" element={<PointsResultsPage />} />
+                <Route path="points/events" element={<PointsEventsPage />} />
+                <Route path="points/claims" element={<PointsClaimsPage />} />
+                <Route path="points/rules" element={<PointsRulesPage />} />
+                <Route path="points/periods" element={<PointsPeriodsPage />} />
+                <Route path="points/interviews" element={<PointsInterviewsPage />} />
+                <Route path="points/appeals" element={<PointsAppealsPage />} />
+                <Route path="points/supervision" element={<PointsSupervisionPage />} />
+                <Route path="points/me" element={<MyPointsPage />} />
                 <Route path="*" element={<NotFoundPage />} />
               </Route>
             </Routes>

@@ -12,6 +12,7 @@ import {
   ReadOutlined,
   UserOutlined,
   ScheduleOutlined,
+  TrophyOutlined,
 } from '@ant-design/icons';
 import { Button, Dropdown, Layout, Menu, Space, Spin } from 'antd';
 import type { MenuProps } from 'antd';
@@ -66,6 +67,22 @@ export function AppLayout() {
         { key: '/study/scores', label: t('nav.studyScores'), perms: ['study:score:read', 'study:score:import'] },
         { key: '/study/supervisions', label: t('nav.studySupervisions'), perms: ['study:coverage:confirm'] },
         { key: '/study/settings', label: t('nav.studySettings'), perms: ['study:coverage:confirm'] },
+      ],
+    },
+    {
+      key: '/points',
+      icon: <TrophyOutlined />,
+      label: t('nav.points'),
+      children: [
+        ...(me.person ? [{ key: '/points/me', label: t('nav.myPoints'), perms: ['points:ledger:read'] }] : []),
+        { key: '/points/results', label: t('nav.pointsResults'), perms: ['points:ledger:read'] },
+        { key: '/points/events', label: t('nav.pointsEvents'), perms: ['points:ledger:read'] },
+        { key: '/points/claims', label: t('nav.pointsClaims'), perms: ['points:claim:submit', 'points:claim:approve'] },
+        { key: '/points/appeals', label: t('nav.pointsAppeals'), perms: ['points:appeal:decide'] },
+        { key: '/points/interviews', label: t('nav.pointsInterviews'), perms: ['points:interview:write'] },
+        { key: '/points/supervision', label: t('nav.pointsSupervision'), perms: ['points:supervision:view'] },
+        { key: '/points/rules', label: t('nav.pointsRules'), perms: ['points:rule:read'] },
+        { key: '/points/periods', label: t('nav.pointsPeriods'), perms: ['points:period:manage'] },
       ],
     },
     { key: '/org', icon: <ApartmentOutlined />, label: t('nav.org'), perms: ['org:unit:read'] },

@@ -1,10 +1,11 @@
-import { Card, Col, Empty, Row, Statistic, Table, Typography } from 'antd';
+import { Badge, Card, Col, Empty, Row, Space, Statistic, Table, Tag, Typography } from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { useCan, useMe } from '../../api/auth';
 import { api } from '../../api/client';
+import type { PointInterview } from '../../api/points';
 import type { Campaign, Task } from '../../api/types';
 import { PercentBarChart } from '../../components/BarChart';
 import { DeadlineCell, TaskFlags } from '../campaigns/TaskTreeTable';
@@ -49,6 +50,14 @@ export function HomePage() {
     queryKey: ['home', 'overdueList'],
     queryFn: () => api.list<Task>('/api/tasks', { overdue: 'true', pageSize: 8, sort: 'deadline' }),
     enabled: canTasks,
+    retry: false,
+  });
+  const canPoints = useCan('points:ledger:read');
+  // 约谈 that a closed period opened and nobody has recorded yet stay on the dashboard until they are.
+  const interviews = useQuery({
+    queryKey: ['home', 'interviews'],
+    queryFn: () => api.list<PointInterview>('/api/points/interviews', { status: 'pending', pageSize: 12, sort: 'createdAt' }),
+    enabled: canPoints,
     retry: false,
   });
   const chartItems = useMemo(
@@ -96,6 +105,28 @@ export function HomePage() {
               ) : (
                 <Empty description={t('home.noCampaigns')} />
               )}
+            </Card>
+          </Col>
+        )}
+        {canPoints && !!interviews.data?.total && (
+          <Col xs={24} xl={10}>
+            <Card
+              title={
+                <Space>
+                  {t('home.pendingInterviews')}
+                  <Badge count={interviews.data.total} />
+                </Space>
+              }
+              extra={<Link to="/points/interviews">{t('home.allInterviews')}</Link>}
+            >
+              <Typography.Paragraph type="secondary">{t('home.pendingInterviewsHint', { n: interviews.data.total })}</Typography.Paragraph>
+              <Space wrap size={[4, 8]}>
+                {interviews.data.data.map((i) => (
+                  <Tag key={i.id} color={i.grade === '差' ? 'red' : 'orange'}>
+                    {i.unitName}（{i.periodLabel} {i.grade}）
+                  </Tag>
+                ))}
+              </Space>
             </Card>
           </Col>
         )}
