@@ -4,12 +4,14 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import type { MultipartFile } from '@fastify/multipart';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { FileRef } from '@luoshi/contract';
 import type { Db, DbLike } from '../db/client.ts';
 import { audit, type Actor } from './audit.ts';
 import type { Caller } from './session.ts';
 import { files } from '../db/schema/index.ts';
-import { AppError, badRequest } from './errors.ts';
+import { AppError, badRequest, notFound } from './errors.ts';
 
 /** What may be uploaded as a document: PDF, Word, Excel and images, told by content, not only by name. */
 const KINDS: { ext: string[]; mime: string; magic: (b: Buffer) => boolean }[] = [
@@ -122,4 +124,27 @@ export async function uploadOwnFile(db: Db, dataDir: string, caller: Caller, act
     }
     return presentFile(stored);
   });
+}
+
+/**
+ * Files uploaded ahead by this user that none of `holders` (the file-id columns of the records that take files)
+ * has taken yet, locked until the transaction ends so two records cannot take the same file. Anyone else's file,
+ * or one already taken, answers 404 as if it did not exist.
+ */
+export async function ownUnattachedFiles(tx: DbLike, userId: string, ids: string[], holders: AnyPgColumn[]): Promise<string[]> {
+  const unique = [...new Set(ids)];
+  if (!unique.length) return [];
+  const rows = await tx
+    .select({ id: files.id })
+    .from(files)
+    .where(
+      and(
+        inArray(files.id, unique),
+        eq(files.createdBy, userId),
+        ...holders.map((col) => sql`not exists (select 1 from ${col.table} where ${col} = ${files.id})`),
+      ),
+    )
+    .for('update');
+  if (rows.length !== unique.length) throw notFound('附件');
+  return unique;
 }

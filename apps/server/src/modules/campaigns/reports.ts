@@ -5,7 +5,7 @@ import { campaignDocuments, files, persons, taskReportFiles, taskReports, tasks,
 import { audit, type Actor } from '../../platform/audit.ts';
 import { cyclePeriods, ONCE_PERIOD, periodOf, type ReportCycle } from '../../platform/calendar.ts';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts';
-import { presentFile } from '../../platform/files.ts';
+import { ownUnattachedFiles, presentFile } from '../../platform/files.ts';
 import { envelope, orderOf, pageOf, type ListParams } from '../../platform/list.ts';
 import { unitInScope, type DataScope } from '../../platform/scope.ts';
 import type { Caller } from '../../platform/session.ts';
@@ -102,26 +102,6 @@ export async function getVisibleReport(db: DbLike, scope: DataScope, id: string,
 }
 
 
-/** Files the caller uploaded that nothing has taken yet; anyone else's (or an attached one) is 404. */
-async function ownUnattachedFiles(tx: DbLike, caller: Caller, ids: string[]) {
-  const unique = [...new Set(ids)];
-  if (!unique.length) return [];
-  const rows = await tx
-    .select({ id: files.id })
-    .from(files)
-    .where(
-      and(
-        inArray(files.id, unique),
-        eq(files.createdBy, caller.userId),
-        sql`not exists (select 1 from ${taskReportFiles} where ${taskReportFiles.fileId} = ${files.id})`,
-        sql`not exists (select 1 from ${campaignDocuments} where ${campaignDocuments.fileId} = ${files.id})`,
-      ),
-    )
-    .for('update');
-  if (rows.length !== unique.length) throw notFound('附件');
-  return unique;
-}
-
 function resolvePeriod(task: TaskRow, requested: string | undefined, today: string): string {
   const cycle = task.reportCycle as ReportCycle;
   if (cycle === 'none') {
@@ -191,7 +171,7 @@ async function writeReport(
   }
   if (task.status === 'done') throw badRequest('任务已完成，无需再报送');
   const periodKey = resolvePeriod(task, input.periodKey, today);
-  const fileIds = await ownUnattachedFiles(tx, caller, input.fileIds);
+  const fileIds = await ownUnattachedFiles(tx, caller.userId, input.fileIds, [taskReportFiles.fileId, campaignDocuments.fileId]);
   const [pending] = await tx
     .select({ id: taskReports.id })
     .from(taskReports)
