@@ -510,3 +510,20 @@ export async function breakdownTask(
   await rollUp(tx, actor, parent.id);
   return created;
 }
+
+/** Open and overdue tasks led by each of these units, as seen on `today` (for the 包联 report of the points module). */
+export async function taskCountsByUnit(db: DbLike, unitIds: string[], today: string): Promise<Map<string, { open: number; overdue: number }>> {
+  const out = new Map(unitIds.map((id) => [id, { open: 0, overdue: 0 }]));
+  if (!unitIds.length) return out;
+  const rows = await db
+    .select({
+      unitId: tasks.leadUnitId,
+      open: sql<number>`count(*)::int`,
+      overdue: sql<number>`(count(*) filter (where ${tasks.deadline} <= ${overdueCutoff(today)}))::int`,
+    })
+    .from(tasks)
+    .where(and(inArray(tasks.leadUnitId, unitIds), sql`${tasks.status} <> 'done'`))
+    .groupBy(tasks.leadUnitId);
+  for (const r of rows) out.set(r.unitId, { open: r.open, overdue: r.overdue });
+  return out;
+}

@@ -1,4 +1,158 @@
+import fs from 'node:fs';
+import {
+  ClosePointInterviewBody, CreatePointAppealBody, CreatePointClaimBody, DecidePointAppealBody, DecidePointClaimBody, FileRef, Id,
+  IdParams, MyPoints, MyPointsQuery, PointAppeal, PointAppealList, PointAppealListQuery, PointClaim, PointClaimList,
+  PointClaimListQuery, PointInterview, PointInterviewList, PointInterviewListQuery, SupervisionQuery, SupervisionReport,
+  SupervisorSummaryList, SupervisorsQuery,
+} from '@luoshi/contract';
+import { z } from 'zod';
+import { AppError } from '../../platform/errors.ts';
+import { attachmentHeader, filePath, uploadOwnFile } from '../../platform/files.ts';
+import { actorOf, callerOf } from '../../platform/session.ts';
 import type { App, Deps } from '../../platform/types.ts';
+import { createAppeal, decideAppeal, listAppeals, presentAppealById } from './appeals.ts';
+import { claimFile, createClaim, decideClaim, getVisibleClaim, listClaims, presentClaim } from './claims.ts';
+import { closeInterview, listInterviews, presentInterviewById } from './interviews.ts';
+import { myPoints } from './me.ts';
+import { supervisionReport, supervisorSummaries } from './supervision.ts';
+
+const tags = ['points'];
+const multipart = ['multipart/form-data'];
 
 /** 加减分申请, 申诉, 约谈, 包联督导, 我的积分. */
-export function registerWorkflowRoutes(_app: App, _deps: Deps) {}
+export function registerWorkflowRoutes(app: App, { db, config }: Deps) {
+  // ---- 加减分申请 ----
+  app.get(
+    '/api/points/claims',
+    {
+      config: { permission: 'points:ledger:read' },
+      schema: { tags, summary: '加减分申请列表（mine=true 为我提交的）', querystring: PointClaimListQuery, response: { 200: PointClaimList } },
+    },
+    async (req) => listClaims(db, callerOf(req).scope, req.query),
+  );
+  app.post(
+    '/api/points/claims',
+    {
+      config: { permission: 'points:claim:submit' },
+      schema: { tags, summary: '申请加减分（同一提交标识只生成一条申请）', body: CreatePointClaimBody, response: { 200: PointClaim, 201: PointClaim } },
+    },
+    async (req, reply) => {
+      const { id, created } = await db.transaction((tx) => createClaim(tx, callerOf(req), actorOf(req), req.body));
+      return reply.code(created ? 201 : 200).send(await presentClaim(db, id));
+    },
+  );
+  app.post(
+    '/api/points/claims/files',
+    { config: { permission: 'points:claim:submit' }, schema: { tags, summary: '上传加减分佐证材料（字段 file），申请时引用', consumes: multipart, response: { 201: FileRef } } },
+    async (req, reply) => {
+      if (!req.isMultipart()) throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', '请以 multipart/form-data 上传文件');
+      return reply.code(201).send(await uploadOwnFile(db, config.dataDir, callerOf(req), actorOf(req), await req.file()));
+    },
+  );
+  app.get(
+    '/api/points/claims/:id',
+    { config: { permission: 'points:ledger:read' }, schema: { tags, summary: '加减分申请详情', params: IdParams, response: { 200: PointClaim } } },
+    async (req) => {
+      await getVisibleClaim(db, callerOf(req).scope, req.params.id);
+      return presentClaim(db, req.params.id);
+    },
+  );
+  app.post(
+    '/api/points/claims/:id/decide',
+    {
+      config: { permission: 'points:claim:approve' },
+      schema: { tags, summary: '审核加减分申请（通过即记入积分，受上限约束；驳回须写明理由）', params: IdParams, body: DecidePointClaimBody, response: { 200: PointClaim } },
+    },
+    async (req) => {
+      await db.transaction((tx) => decideClaim(tx, callerOf(req), actorOf(req), req.params.id, req.body));
+      return presentClaim(db, req.params.id);
+    },
+  );
+  app.get(
+    '/api/points/claims/:id/files/:fileId',
+    { config: { permission: 'points:ledger:read' }, schema: { tags, summary: '下载加减分申请的佐证材料', params: z.object({ id: Id, fileId: Id }) } },
+    async (req, reply) => {
+      const file = await claimFile(db, callerOf(req).scope, req.params.id, req.params.fileId);
+      return reply
+        .header('content-type', file.mime)
+        .header('content-length', file.size)
+        .header('content-disposition', attachmentHeader(file.originalName))
+        .send(fs.createReadStream(filePath(config.dataDir, file)));
+    },
+  );
+
+  // ---- 申诉 ----
+  app.get(
+    '/api/points/appeals',
+    { config: { permission: 'points:ledger:read' }, schema: { tags, summary: '积分申诉列表（待裁定在前）', querystring: PointAppealListQuery, response: { 200: PointAppealList } } },
+    async (req) => listAppeals(db, callerOf(req).scope, req.query),
+  );
+  app.post(
+    '/api/points/appeals',
+    { config: { permission: 'points:appeal:submit' }, schema: { tags, summary: '对一条积分提出申诉（须在申诉期内）', body: CreatePointAppealBody, response: { 201: PointAppeal } } },
+    async (req, reply) => {
+      const id = await db.transaction((tx) => createAppeal(tx, callerOf(req), actorOf(req), req.body));
+      return reply.code(201).send(await presentAppealById(db, id));
+    },
+  );
+  app.post(
+    '/api/points/appeals/:id/decide',
+    {
+      config: { permission: 'points:appeal:decide' },
+      schema: { tags, summary: '裁定申诉（支持即冲正该条积分）', params: IdParams, body: DecidePointAppealBody, response: { 200: PointAppeal } },
+    },
+    async (req) => {
+      await db.transaction((tx) => decideAppeal(tx, callerOf(req), actorOf(req), req.params.id, req.body));
+      return presentAppealById(db, req.params.id);
+    },
+  );
+
+  // ---- 约谈 ----
+  app.get(
+    '/api/points/interviews',
+    { config: { permission: 'points:ledger:read' }, schema: { tags, summary: '约谈列表（待约谈在前）', querystring: PointInterviewListQuery, response: { 200: PointInterviewList } } },
+    async (req) => listInterviews(db, callerOf(req).scope, req.query),
+  );
+  app.get(
+    '/api/points/interviews/:id',
+    { config: { permission: 'points:ledger:read' }, schema: { tags, summary: '约谈详情', params: IdParams, response: { 200: PointInterview } } },
+    async (req) => presentInterviewById(db, callerOf(req).scope, req.params.id),
+  );
+  app.post(
+    '/api/points/interviews/:id/close',
+    {
+      config: { permission: 'points:interview:write' },
+      schema: { tags, summary: '登记约谈记录并办结', params: IdParams, body: ClosePointInterviewBody, response: { 200: PointInterview } },
+    },
+    async (req) => {
+      const caller = callerOf(req);
+      await db.transaction((tx) => closeInterview(tx, caller, actorOf(req), req.params.id, req.body));
+      return presentInterviewById(db, caller.scope, req.params.id);
+    },
+  );
+
+  // ---- 包联督导 ----
+  app.get(
+    '/api/points/supervision',
+    {
+      config: { permission: 'points:supervision:view' },
+      schema: { tags, summary: '包联督导情况：包联单位、列席与点评、任务与积分（督导员看本人）', querystring: SupervisionQuery, response: { 200: SupervisionReport } },
+    },
+    async (req) => supervisionReport(db, callerOf(req), req.query),
+  );
+  app.get(
+    '/api/points/supervisors',
+    {
+      config: { permission: 'points:supervision:view' },
+      schema: { tags, summary: '督导员一览：包联单位数、列席与点评次数', querystring: SupervisorsQuery, response: { 200: SupervisorSummaryList } },
+    },
+    async (req) => supervisorSummaries(db, callerOf(req), req.query.year),
+  );
+
+  // ---- 我的积分 ----
+  app.get(
+    '/api/points/me',
+    { config: { permission: 'points:ledger:read' }, schema: { tags, summary: '我的积分：本期得分、在本单位的排名、分类与各月', querystring: MyPointsQuery, response: { 200: MyPoints } } },
+    async (req) => myPoints(db, callerOf(req), req.query.periodKey),
+  );
+}
