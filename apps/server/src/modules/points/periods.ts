@@ -9,7 +9,7 @@ import { clock } from '../campaigns/dates.ts';
 import { fromCents, periodByKey, toCents } from './amounts.ts';
 import { openInterviews } from './interviews.ts';
 import { ensurePeriods, syncPointEvents } from './ledger.ts';
-import { frozenResultsQuery, gradeScheme, liveResultsQuery, pagedResults, peerNames, rowsOf, type ResultRow, type Scheme } from './results.ts';
+import { frozenResultsQuery, gradeScheme, liveResultsQuery, pagedResults, peerNames, personUnitsFilter, rowsOf, type ResultRow, type Scheme } from './results.ts';
 
 type PeriodRow = typeof pointPeriods.$inferSelect;
 
@@ -137,7 +137,9 @@ export type ResultQuery = {
 export async function listResults(db: DbLike, scope: DataScope, q: ResultQuery, all = false) {
   const period = await getPeriod(db, q.periodKey);
   const frozen = period.status === 'closed';
-  const base = frozen ? frozenResultsQuery(q.periodKey, q.subjectType) : liveResultsQuery(q.periodKey, q.subjectType, await gradeScheme(db, q.subjectType));
+  const base = frozen
+    ? frozenResultsQuery(q.periodKey, q.subjectType)
+    : liveResultsQuery(q.periodKey, q.subjectType, await gradeScheme(db, q.subjectType), q.subjectType === 'person' ? personUnitsFilter(scope, q.unitPath) : undefined);
   const order = (['rank', '-rank', 'total', '-total'] as const).find((s) => s === q.sort);
   const rows = rowsOf<ResultRow & { full_count: number }>(
     await db.execute(pagedResults(base, scope, q.subjectType, q, order, all ? null : q.pageSize, all ? 0 : (q.page - 1) * q.pageSize)),

@@ -77,7 +77,7 @@ function scopeWhere(scope: DataScope, subjectType: PointSubject, unitCol: SQL, s
  * The ranked rows of a period as one SQL query: every enabled unit (but the root) or person, with the totals
  * booked in the period (zero without events), rank and size of the peer group, and grade.
  */
-export function liveResultsQuery(periodKey: string, subjectType: PointSubject, scheme: Scheme): SQL {
+export function liveResultsQuery(periodKey: string, subjectType: PointSubject, scheme: Scheme, personUnits: SQL = sql`true`): SQL {
   const grade = gradeCase(scheme, sql`r.total`, sql`r.rank`, sql`r.peer_size`);
   const ranked =
     subjectType === 'unit'
@@ -98,7 +98,7 @@ export function liveResultsQuery(periodKey: string, subjectType: PointSubject, s
         from persons pe
         join units u on u.id = pe.unit_id
         left join point_totals t on t.period_key = ${periodKey} and t.subject_type = 'person' and t.subject_id = pe.id
-        where pe.disabled = false`;
+        where pe.disabled = false and ${personUnits}`;
   return sql`select r.*, ${grade} as grade from (${ranked}) r`;
 }
 
@@ -114,6 +114,18 @@ export type ResultRow = {
   peer_size: number;
   grade: string | null;
 };
+
+/**
+ * People are ranked within their unit, so whole units can be left out before ranking without changing any
+ * rank: the caller's units (and the unit filter) narrow the query early. A self scope keeps its own unit.
+ */
+export function personUnitsFilter(scope: DataScope, unitPath: string | null | undefined): SQL {
+  const parts: SQL[] = [];
+  if (scope.kind === 'self') parts.push(scope.personId ? sql`pe.unit_id = (select me.unit_id from persons me where me.id = ${scope.personId}::uuid)` : sql`false`);
+  else parts.push(scopeWhere(scope, 'person', sql`pe.unit_id`, sql`pe.id`));
+  if (unitPath) parts.push(sql`pe.unit_id in (select id from units where path like ${`${unitPath}%`})`);
+  return sql.join(parts, sql` and `);
+}
 
 /** Frozen results of a closed period, in the same shape as the live ones. */
 export function frozenResultsQuery(periodKey: string, subjectType: PointSubject): SQL {
