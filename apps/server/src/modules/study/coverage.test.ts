@@ -114,6 +114,21 @@ describe('the weekly half-day coverage rule (每周半天覆盖学)', () => {
     expect(covered).toEqual([]);
   });
 
+  it('withdraws a miss when a re-check before confirmation finds the branch covered (a session recorded late)', async () => {
+    const unit = await makeUnit(ctx.db, { parent: city.countyB, name: '乙县补录支部', type: 'branch' });
+    const sec = (await loginAs(ctx, 'branch_secretary', unit)).agent;
+    expect(rowOf((await checkWeek(ctx.db, '2026-W16', TODAY)).check, unit.id)).toMatchObject({ missed: true });
+    await study(sec, unit.id, '2026-04-14T08:30:00+08:00', 240, { filed: 'early' });
+    expect(rowOf((await checkWeek(ctx.db, '2026-W16', TODAY)).check, unit.id)).toBeUndefined();
+    await checkWeek(ctx.db, '2026-W16', TODAY);
+    const withdrawn = await ctx.db
+      .select()
+      .from(domainEvents)
+      .where(and(eq(domainEvents.type, 'study.week_missed_withdrawn'), eq(domainEvents.key, `${unit.id}:2026-W16`)));
+    expect(withdrawn).toHaveLength(1);
+    expect(withdrawn[0].payload).toMatchObject({ week: '2026-W16', missedKey: `${unit.id}:2026-W16` });
+  });
+
   it('refuses a week that has not ended', async () => {
     expect(() => weekRange('2026-W30')).not.toThrow();
     await expect(checkWeek(ctx.db, '2026-W23', TODAY)).rejects.toThrow(/尚未结束/);
