@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginAdmin, loginAs, makeCity, makePerson, makeTestApp, type Agent, type TestCtx } from './test/harness.ts';
 import { sessionsWalkBody, STUDY_SHARED_ROUTES, studySessionFixtures, type StudySessionWalk } from './modules/study/sessions.testkit.ts';
 import { studyContentFixtures, studyWalkBody } from './modules/study/content.testkit.ts';
+import { POINTS_SHARED_ROUTES, pointsFixtures, type PointsWalk } from './modules/points/workflow.testkit.ts';
 
 let ctx: TestCtx;
 let a: Agent; // liaison of county A
@@ -16,6 +17,7 @@ let b: Agent; // liaison of county B
 let ids: Record<string, string> = {};
 let study: StudySessionWalk = { byResource: {}, params: {} };
 let studyContentIds: Record<string, string> = {};
+let points: PointsWalk = { byResource: {}, params: {} };
 const B_MARK = '乙县';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
@@ -64,6 +66,7 @@ beforeAll(async () => {
   };
   study = await studySessionFixtures(admin, b, city.countyB.id, personB.id);
   studyContentIds = await studyContentFixtures(b, campaign.id);
+  points = await pointsFixtures(ctx.db, admin, b, city.countyB.id);
 }, 120_000);
 afterAll(() => ctx.close());
 
@@ -74,6 +77,7 @@ function fill(url: string): string | null {
   const byResource: Record<string, string> = {
     ...study.byResource,
     ...studyContentIds,
+    ...points.byResource,
     'org/units': ids.unit,
     'org/persons': ids.person,
     'org/groups': ids.group,
@@ -84,10 +88,11 @@ function fill(url: string): string | null {
     'reports/:id': ids.report,
     'meetings/:id': ids.meeting,
   };
+  const params = { ...study.params, ...points.params };
   let missing = false;
   const out = url.replace(/:(\w+)/g, (_m, name: string) => {
     const v =
-      study.params[`${resource}:${name}`] ? study.params[`${resource}:${name}`]
+      params[`${resource}:${name}`] ? params[`${resource}:${name}`]
       : name === 'docId' ? ids.document
       : name === 'fileId' ? ids.file
       : name === 'decisionId' ? ids.decision
@@ -100,7 +105,7 @@ function fill(url: string): string | null {
 }
 
 /** Routes with parameters that are not county data: templates and role definitions are the same for everyone. */
-const SHARED = new Set(['GET /api/org/imports/template/:kind', ...STUDY_SHARED_ROUTES]);
+const SHARED = new Set(['GET /api/org/imports/template/:kind', ...STUDY_SHARED_ROUTES, ...POINTS_SHARED_ROUTES]);
 
 describe('scope walk: county A never reaches county B', () => {
   it('the fixtures are real: county B itself reads every one of its records', async () => {
