@@ -18,12 +18,13 @@ import {
   type AccountSpec, type DemoCity, type Scenario,
 } from './city.ts';
 import { planWorkbook, signInSheet } from './documents.ts';
+import { seedPoints } from './points.ts';
 import { seedStudy } from './study.ts';
 
 type Res = { statusCode: number; body: string; json: () => any };
 export type DemoAgent = {
   username: string;
-  call: <T = any>(method: 'GET' | 'POST' | 'PATCH', url: string, body?: unknown, expect?: number) => Promise<T>;
+  call: <T = any>(method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, body?: unknown, expect?: number) => Promise<T>;
   /** multipart upload of one file (field "file") with extra form fields */
   upload: <T = any>(url: string, file: { name: string; content: Buffer }, fields?: Record<string, string>) => Promise<T>;
 };
@@ -382,6 +383,7 @@ export async function seedDemo(
     { city, today, uid, pid, groupId: (k) => groupIds.get(k), agent, hasAgent: (u) => agents.has(u), log },
     campaign.id,
   );
+  await seedPoints({ db, city, today, uid, pid, agent, log });
 
   // Last, so that a seed interrupted before this point is recognised as partial (demoStatus).
   for (const d of decisionTasks) {
