@@ -138,5 +138,7 @@ export function parsePeriodKey(key: string): { kind: PeriodKind; year: number; s
 export function periodLabel(key: string): string {
   const p = parsePeriodKey(key);
   if (!p) return key;
-  return i18n.t(p.kind === 'half' ? `points.periodLabel.half${p.seq}` : `points.periodLabel.${p.kind}`, { year: p.year, n: p.seq });
+  // Quarters are written 第一季度…第四季度 in Chinese, as the server's own labels are.
+  const cn = ['一', '二', '三', '四'][p.seq - 1];
+  return i18n.t(p.kind === 'half' ? `points.periodLabel.half${p.seq}` : `points.periodLabel.${p.kind}`, { year: p.year, n: p.seq, cn });
 }

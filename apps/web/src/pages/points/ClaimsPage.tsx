@@ -117,7 +117,7 @@ function ClaimForm({ onClose }: { onClose: () => void }) {
         <Row gutter={16}>
           <Col span={8}>
             <Form.Item name="quantity" label={rule ? t('points.claims.quantityIn', { unit: rule.countingUnit }) : t('points.claims.quantity')} rules={[{ required: true, message: t('points.claims.quantityRequired') }]}>
-              <InputNumber min={0.01} max={9999} step={1} precision={2} style={{ width: '100%' }} />
+              <InputNumber min={0.01} max={9999} step={1} style={{ width: '100%' }} />
             </Form.Item>
           </Col>
           <Col span={8}>
@@ -141,7 +141,16 @@ function ClaimForm({ onClose }: { onClose: () => void }) {
           name="files"
           label={t('points.claims.files')}
           extra={rule?.evidenceRequired ? t('points.claims.filesRequiredHint') : undefined}
-          rules={[{ validator: (_, v: FileRef[] | undefined) => (rule?.evidenceRequired && !(v && v.length) ? Promise.reject(new Error(t('points.claims.filesRequired'))) : Promise.resolve()) }]}
+          dependencies={['links']}
+          rules={[
+            ({ getFieldValue }) => ({
+              // A link to the published report is evidence too.
+              validator: (_, v: FileRef[] | undefined) =>
+                rule?.evidenceRequired && !v?.length && !(getFieldValue('links') as string[] | undefined)?.length
+                  ? Promise.reject(new Error(t('points.claims.filesRequired')))
+                  : Promise.resolve(),
+            }),
+          ]}
         >
           <FileUpload upload={uploadEvidence} />
         </Form.Item>

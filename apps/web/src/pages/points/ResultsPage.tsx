@@ -83,7 +83,17 @@ export function ResultsPage() {
   const d = results.data;
   return (
     <Card>
-      <h2 className="page-title">{t('points.results.title')}</h2>
+      <div className="toolbar">
+        <h2 className="page-title" style={{ margin: 0 }}>
+          {t('points.results.title')}
+        </h2>
+        <Button
+          icon={<DownloadOutlined />}
+          onClick={() => void download(`${pointsUrls.resultsExport}${qs({ ...filters, sort: 'rank' })}`, t('points.results.fileName', { period: periodLabel(periodKey) })).catch(showError)}
+        >
+          {t('common.export')}
+        </Button>
+      </div>
       <div className="toolbar">
         <Space wrap>
           <PeriodPicker
@@ -115,12 +125,6 @@ export function ResultsPage() {
           <Select allowClear placeholder={t('points.results.grade')} style={{ width: 100 }} value={grade} onChange={change(setGrade)} options={GRADES.map((g) => ({ value: g, label: g }))} />
           <Input.Search allowClear placeholder={t('points.results.search')} style={{ width: 180 }} onSearch={change(setQ)} />
         </Space>
-        <Button
-          icon={<DownloadOutlined />}
-          onClick={() => void download(`${pointsUrls.resultsExport}${qs({ ...filters, sort: 'rank' })}`, t('points.results.fileName', { period: periodLabel(periodKey) })).catch(showError)}
-        >
-          {t('common.export')}
-        </Button>
       </div>
       {d && (
         <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>
@@ -160,14 +164,14 @@ export function ResultsPage() {
             width: 110,
             render: (_, r) => (
               <span className="rank-cell">
-                {r.rank <= 3 ? <Tag color="red">{r.rank}</Tag> : <b>{r.rank}</b>}
+                {r.rank <= 3 ? <Tag color="red" style={{ marginInlineEnd: 2 }}>{r.rank}</Tag> : <b>{r.rank}</b>}
                 <Typography.Text type="secondary">/{r.peerSize}</Typography.Text>
               </span>
             ),
           },
           { title: subjectType === 'unit' ? t('points.results.unitName') : t('points.results.personName'), dataIndex: 'subjectName', render: (v: string) => <Typography.Link>{v}</Typography.Link> },
           ...(subjectType === 'person' ? [{ title: t('points.results.unit'), dataIndex: 'unitName' }] : []),
-          { title: t('points.results.peerGroup'), dataIndex: 'peerName', width: 160 },
+          { title: t('points.results.peerGroup'), dataIndex: 'peerName', width: 240 },
           { title: t('points.results.total'), dataIndex: 'total', width: 100, align: 'right' as const, render: (v: string) => <b className="pts">{v}</b> },
           { title: t('points.results.events'), dataIndex: 'events', width: 90, align: 'right' as const },
           { title: t('points.results.grade'), dataIndex: 'grade', width: 90, render: (v: string | null) => <GradeTag grade={v} /> },

@@ -326,7 +326,7 @@ function ImportModal({ year, onClose }: { year: number; onClose: () => void }) {
             >
               {t('points.import.reupload')}
             </Button>
-            <Button type="primary" disabled={good === 0} loading={send.isPending} onClick={() => send.mutate(false)}>
+            <Button type="primary" disabled={good === 0 || preview.errors > 0} loading={send.isPending} onClick={() => send.mutate(false)}>
               {t('points.import.confirm', { n: good })}
             </Button>
           </Space>
@@ -430,6 +430,7 @@ export function RulesPage() {
         rowKey="id"
         size="middle"
         bordered
+        scroll={{ x: 1400 }}
         loading={rules.isFetching}
         dataSource={rows}
         pagination={false}

@@ -176,7 +176,7 @@ export function EventTable({
           ),
         },
         { title: t('points.event.points'), dataIndex: 'points', width: 80, align: 'right', render: (v: string) => <Pts value={v} strong /> },
-        { title: t('points.event.source'), key: 'source', width: 170, render: (_, e) => <SourceCell e={e} /> },
+        { title: t('points.event.source'), key: 'source', width: 240, render: (_, e) => <SourceCell e={e} /> },
         ...(onAppeal
           ? [
               {
