@@ -4,6 +4,7 @@ import type { PointClaim } from '@luoshi/contract';
 import type { DbLike } from '../../db/client.ts';
 import { files, persons, pointClaimFiles, pointClaims, pointEvents, pointRules, units, users } from '../../db/schema/index.ts';
 import { audit, type Actor } from '../../platform/audit.ts';
+import { shanghaiDate } from '../../platform/calendar.ts';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts';
 import { ownUnattachedFiles, presentFile } from '../../platform/files.ts';
 import { envelope, orderOf, pageOf, type ListParams } from '../../platform/list.ts';
@@ -188,6 +189,7 @@ async function writeClaim(
   if (rule.source) throw field('ruleId', `“${rule.item}”由系统自动计分，不能人工申请`);
   if (rule.disabled) throw field('ruleId', `评分细则 ${rule.code} 已停用`);
   const day = input.occurredOn;
+  if (day > shanghaiDate()) throw field('occurredOn', '发生日期不能晚于今天');
   if (rule.effectiveFrom > day || (rule.effectiveTo && rule.effectiveTo < day) || rule.year !== Number(day.slice(0, 4))) {
     throw field('occurredOn', `评分细则 ${rule.code}（第 ${rule.ruleVersion} 版）在 ${day} 不适用，请选择当日有效的细则`);
   }

@@ -51,6 +51,13 @@ describe('加减分申请', () => {
     expect(first).toMatchObject({ points: '10', quantity: '2', status: 'pending', subjectName: '甲县机关党支部', unitName: '甲县机关党支部', ruleCode: rule.code });
     const rows = await ctx.db.select().from(pointClaims).where(eq(pointClaims.idempotencyKey, body.idempotencyKey));
     expect(rows).toHaveLength(1);
+    // Two clicks at once, evidence and all: still one claim, and the file is attached once.
+    const file = await ok(liaisonA.upload('/api/points/claims/files', [{ name: '同时提交.pdf', content: PDF, type: 'application/pdf' }]), 201);
+    const twin = claimBody(rule.id, city.branchA.id, { fileIds: [file.id] });
+    const [x, y] = await Promise.all([liaisonA.post('/api/points/claims', twin), liaisonA.post('/api/points/claims', twin)]);
+    expect([x.statusCode, y.statusCode].sort()).toEqual([200, 201]);
+    expect(x.json().id).toBe(y.json().id);
+    expect(x.json().files).toHaveLength(1);
     const audits = await ctx.db.select().from(auditLog).where(and(eq(auditLog.entity, 'point_claim'), eq(auditLog.entityId, first.id)));
     expect(audits.map((a) => a.action)).toEqual(['create']);
   });
@@ -87,6 +94,9 @@ describe('加减分申请', () => {
     const r2 = await liaisonA.post('/api/points/claims', claimBody(later.id, city.countyA.id));
     expect(r2.statusCode).toBe(400);
     expect(r2.json().error.message).toContain('不适用');
+    const future = await liaisonA.post('/api/points/claims', claimBody(unitRule.id, city.countyA.id, { occurredOn: '2099-01-01' }));
+    expect(future.statusCode).toBe(400);
+    expect(future.json().error.message).toContain('不能晚于今天');
     const disabled = await makeRule({ disabled: true });
     expect((await liaisonA.post('/api/points/claims', claimBody(disabled.id, city.countyA.id))).statusCode).toBe(400);
   });
