@@ -1,5 +1,5 @@
 import { LockOutlined, SyncOutlined, UnlockOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Col, DatePicker, Empty, Form, Input, InputNumber, Modal, Row, Segmented, Space, Spin, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, DatePicker, Empty, Form, Input, InputNumber, Modal, Row, Segmented, Space, Spin, Table, Tabs, Tag, Typography } from 'antd';
 import { GRADES, PERIOD_KINDS, PERIOD_STATUSES, POINT_SUBJECTS, type PointSubject } from '@luoshi/contract';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import dayjs from 'dayjs';
@@ -281,20 +281,13 @@ export function PeriodsPage() {
         </div>
         {periods.error && <Empty description={(periods.error as Error).message} />}
         {periods.isLoading && <Spin />}
-        <Row gutter={[16, 16]}>
-          {(['quarter', 'half', 'year', 'month'] as PeriodKind[]).map((k) => {
+        <Tabs
+          items={(['quarter', 'half', 'year', 'month'] as PeriodKind[]).map((k) => {
             const ps = list.filter((p) => p.kind === k).sort((a, b) => a.seq - b.seq);
-            if (!ps.length) return null;
-            return (
-              <Col span={24} key={k}>
-                <Typography.Title level={5} style={{ marginTop: 0 }}>
-                  {PERIOD_KINDS[k]}
-                </Typography.Title>
-                <PeriodTable periods={ps} onReopen={setReopening} />
-              </Col>
-            );
+            const closed = ps.filter((p) => p.status === 'closed').length;
+            return { key: k, label: `${PERIOD_KINDS[k]}（${closed}/${ps.length}）`, children: <PeriodTable periods={ps} onReopen={setReopening} /> };
           })}
-        </Row>
+        />
       </Card>
       <Card title={t('points.settings.title')}>
         <Settings />

@@ -5,6 +5,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
+import { useMe } from '../../api/auth';
 import { api, download, qs } from '../../api/client';
 import { hundredths, periodKeyOf, periodLabel, pointsKeys, pointsUrls, type PeerGroup, type PointEvent, type PointEventList, type PointResult, type PointResultList } from '../../api/points';
 import { useShowError } from '../../components/errors';
@@ -56,7 +57,10 @@ export function ResultsPage() {
   const showError = useShowError();
   const [params] = useSearchParams();
   const [periodKey, setPeriodKey] = useState(() => params.get('periodKey') ?? periodKeyOf('quarter'));
-  const [subjectType, setSubjectType] = useState<PointSubject>('unit');
+  const { data: me } = useMe();
+  // Under a self scope only one's own row is visible, and it is a person's.
+  const selfOnly = me?.scope === 'self';
+  const [subjectType, setSubjectType] = useState<PointSubject>(selfOnly ? 'person' : 'unit');
   const [peerKey, setPeerKey] = useState<string | undefined>();
   const [unitId, setUnitId] = useState<string | undefined>();
   const [grade, setGrade] = useState<string | undefined>();
@@ -104,26 +108,28 @@ export function ResultsPage() {
               setPage(1);
             }}
           />
-          <Segmented
-            value={subjectType}
-            onChange={(v) => {
-              setSubjectType(v as PointSubject);
-              setPeerKey(undefined);
-              setPage(1);
-            }}
-            options={(Object.keys(POINT_SUBJECTS) as PointSubject[]).map((k) => ({ value: k, label: POINT_SUBJECTS[k] }))}
-          />
+          {!selfOnly && (
+            <Segmented
+              value={subjectType}
+              onChange={(v) => {
+                setSubjectType(v as PointSubject);
+                setPeerKey(undefined);
+                setPage(1);
+              }}
+              options={(Object.keys(POINT_SUBJECTS) as PointSubject[]).map((k) => ({ value: k, label: POINT_SUBJECTS[k] }))}
+            />
+          )}
           <Select
             allowClear
             placeholder={t('points.results.peerGroup')}
-            style={{ width: 200 }}
+            style={{ width: 170 }}
             value={peerKey}
             onChange={change(setPeerKey)}
             options={(peers.data ?? []).map((g) => ({ value: g.key, label: t('points.results.peerOption', { name: g.name, n: g.size }) }))}
           />
-          <UnitTreeSelect allowClear value={unitId} onChange={(v) => change(setUnitId)((v as string) ?? undefined)} style={{ width: 200 }} />
-          <Select allowClear placeholder={t('points.results.grade')} style={{ width: 100 }} value={grade} onChange={change(setGrade)} options={GRADES.map((g) => ({ value: g, label: g }))} />
-          <Input.Search allowClear placeholder={t('points.results.search')} style={{ width: 180 }} onSearch={change(setQ)} />
+          <UnitTreeSelect allowClear value={unitId} onChange={(v) => change(setUnitId)((v as string) ?? undefined)} style={{ width: 170 }} />
+          <Select allowClear placeholder={t('points.results.grade')} style={{ width: 90 }} value={grade} onChange={change(setGrade)} options={GRADES.map((g) => ({ value: g, label: g }))} />
+          <Input.Search allowClear placeholder={t('points.results.search')} style={{ width: 140 }} onSearch={change(setQ)} />
         </Space>
       </div>
       {d && (
@@ -161,7 +167,7 @@ export function ResultsPage() {
           {
             title: t('points.results.rankCol'),
             key: 'rank',
-            width: 110,
+            width: 130,
             render: (_, r) => (
               <span className="rank-cell">
                 {r.rank <= 3 ? <Tag color="red" style={{ marginInlineEnd: 2 }}>{r.rank}</Tag> : <b>{r.rank}</b>}

@@ -230,12 +230,13 @@ function VersionsDrawer({ id, onClose }: { id: string; onClose: () => void }) {
         rowKey="id"
         size="small"
         loading={q.isFetching}
+        scroll={{ x: 1100 }}
         dataSource={[...(d?.versions ?? [])].sort((a, b) => b.ruleVersion - a.ruleVersion)}
         pagination={false}
         columns={[
           { title: t('points.rules.version'), dataIndex: 'ruleVersion', width: 70, render: (v: number, r) => (r.current ? <Tag color="red">v{v}</Tag> : `v${v}`) },
-          { title: t('points.rules.inForce'), key: 'range', width: 200, render: (_, r) => `${r.effectiveFrom} ${t('common.to')} ${r.effectiveTo ?? t('points.rules.now')}` },
-          { title: t('points.rules.item'), dataIndex: 'item' },
+          { title: t('points.rules.inForce'), key: 'range', width: 210, render: (_, r) => (r.effectiveTo ? `${r.effectiveFrom} ${t('common.to')} ${r.effectiveTo}` : t('points.rules.since', { from: r.effectiveFrom })) },
+          { title: t('points.rules.item'), dataIndex: 'item', width: 260 },
           { title: t('points.rules.points'), key: 'p', width: 110, render: (_, r) => <><Pts value={r.points} strong />/{r.countingUnit}</> },
           { title: t('points.rules.cap'), key: 'cap', width: 120, render: (_, r) => <CapCell r={r} /> },
           { title: t('points.rules.source'), key: 's', width: 150, render: (_, r) => <SourceCell r={r} /> },

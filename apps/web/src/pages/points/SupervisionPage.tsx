@@ -62,7 +62,7 @@ function Report({ year, personId }: { year: number; personId?: string }) {
           locale={{ emptyText: t('points.supervision.noUnits') }}
           columns={[
             { title: t('points.supervision.unit'), dataIndex: 'unitName' },
-            { title: t('points.supervision.since'), key: 'since', width: 200, render: (_, u) => `${u.fromDate} ${t('common.to')} ${u.toDate ?? t('points.rules.now')}` },
+            { title: t('points.supervision.since'), key: 'since', width: 200, render: (_, u) => (u.toDate ? `${u.fromDate} ${t('common.to')} ${u.toDate}` : t('points.rules.since', { from: u.fromDate })) },
             { title: t('points.supervision.held'), dataIndex: 'sessionsHeld', width: 90, align: 'right' },
             { title: t('points.supervision.attendedCol'), dataIndex: 'attended', width: 90, align: 'right' },
             { title: t('points.supervision.commentsCol'), dataIndex: 'comments', width: 90, align: 'right' },

@@ -55,7 +55,7 @@ export function PeriodPicker({ value, onChange, kinds }: { value: string; onChan
         options={allowed.map((k) => ({ value: k, label: PERIOD_KINDS[k] }))}
       />
       {p.kind !== 'year' && (
-        <Select value={value} style={{ width: 170 }} onChange={onChange} options={periodKeys(p.kind, p.year).map((k) => ({ value: k, label: periodLabel(k) }))} />
+        <Select value={value} style={{ width: 150 }} onChange={onChange} options={periodKeys(p.kind, p.year).map((k) => ({ value: k, label: periodLabel(k) }))} />
       )}
     </Space.Compact>
   );
