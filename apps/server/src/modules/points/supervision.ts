@@ -7,7 +7,7 @@ import { hasUnitReach, unitInScope, type DataScope } from '../../platform/scope.
 import type { Caller } from '../../platform/session.ts';
 import { clock } from '../campaigns/dates.ts';
 import { taskCountsByUnit } from '../campaigns/tasks.ts';
-import { supervisedUnits, supervisionActivity, supervisorsInScope } from '../study/supervision.ts';
+import { supervisedUnits, supervisionActivity, supervisorTotals } from '../study/supervision.ts';
 import { fromCents } from './amounts.ts';
 
 // 包联督导: what a supervisor did for the units assigned to them in a year (列席, 点评) next to how those
@@ -99,29 +99,23 @@ export async function supervisionReport(db: DbLike, caller: Caller, q: { year: n
 /** Every supervisor of a unit in scope in the year, with what they did; a supervisor sees only their own line. */
 export async function supervisorSummaries(db: DbLike, caller: Caller, year: number) {
   const { from, to } = yearRange(year);
-  let people: { personId: string; name: string; unitName: string }[];
-  if (hasUnitReach(caller.scope)) {
-    people = await supervisorsInScope(db, caller.scope, from, to);
-  } else {
-    if (!caller.personId) return [];
-    people = await db
-      .select({ personId: persons.id, name: persons.name, unitName: units.name })
-      .from(persons)
-      .innerJoin(units, eq(units.id, persons.unitId))
-      .where(eq(persons.id, caller.personId));
-  }
-  const out = [];
-  for (const p of people) {
-    const assigned = await supervisedUnits(db, p.personId, from, to, hasUnitReach(caller.scope) ? caller.scope : null);
-    if (!assigned.length) continue;
-    const { byUnit } = await supervisionActivity(db, p.personId, assigned.map((u) => u.unitId), from, to, 0);
-    const counts = [...byUnit.values()];
-    out.push({
-      ...p,
+  if (hasUnitReach(caller.scope)) return supervisorTotals(db, caller.scope, from, to);
+  if (!caller.personId) return [];
+  const [self] = await db
+    .select({ personId: persons.id, name: persons.name, unitName: units.name })
+    .from(persons)
+    .innerJoin(units, eq(units.id, persons.unitId))
+    .where(eq(persons.id, caller.personId));
+  const assigned = await supervisedUnits(db, caller.personId, from, to, null);
+  if (!self || !assigned.length) return [];
+  const { byUnit } = await supervisionActivity(db, caller.personId, assigned.map((u) => u.unitId), from, to, 0);
+  const counts = [...byUnit.values()];
+  return [
+    {
+      ...self,
       units: assigned.length,
       attended: counts.reduce((s, c) => s + c.attended, 0),
       comments: counts.reduce((s, c) => s + c.comments, 0),
-    });
-  }
-  return out;
+    },
+  ];
 }

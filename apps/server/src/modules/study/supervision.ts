@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, isNull, lte, gte, or, sql, type SQL } from 'drizzle-orm';
 import type { DbLike } from '../../db/client.ts';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { persons, studyAttendance, studySessionComments, studySessions, studySupervisions, units, users } from '../../db/schema/index.ts';
 import { unitInScope, type DataScope } from '../../platform/scope.ts';
 
@@ -115,13 +116,39 @@ export async function supervisionActivity(
   };
 }
 
-/** The people who supervised a unit in scope at some time between `from` and `to`, with their own unit. */
-export async function supervisorsInScope(db: DbLike, scope: DataScope, from: string, to: string) {
-  return db
-    .selectDistinct({ personId: persons.id, name: persons.name, unitName: units.name })
-    .from(studySupervisions)
-    .innerJoin(persons, eq(persons.id, studySupervisions.supervisorPersonId))
-    .innerJoin(units, eq(units.id, persons.unitId))
-    .where(and(overlaps(from, to), unitInScope(scope, studySupervisions.unitId)))
-    .orderBy(asc(persons.name), asc(persons.id));
+/**
+ * Every person who supervised a unit in scope at some time between `from` and `to`, with their own unit, how many
+ * such units, and their 列席 and 点评 on those units' sessions in the range: three grouped reads, not one per person.
+ */
+export async function supervisorTotals(db: DbLike, scope: DataScope, from: string, to: string) {
+  const assigned = (person: SQL | AnyPgColumn, unit: SQL | AnyPgColumn) =>
+    sql`exists (select 1 from ${studySupervisions} where ${studySupervisions.supervisorPersonId} = ${person} and ${studySupervisions.unitId} = ${unit}
+      and ${overlaps(from, to)} and ${unitInScope(scope, studySupervisions.unitId)})`;
+  const held = and(eq(studySessions.status, 'held'), sql`${heldDay} between ${from} and ${to}`)!;
+  const [people, attended, comments] = await Promise.all([
+    db
+      .select({ personId: persons.id, name: persons.name, unitName: units.name, units: sql<number>`count(distinct ${studySupervisions.unitId})::int` })
+      .from(studySupervisions)
+      .innerJoin(persons, eq(persons.id, studySupervisions.supervisorPersonId))
+      .innerJoin(units, eq(units.id, persons.unitId))
+      .where(and(overlaps(from, to), unitInScope(scope, studySupervisions.unitId)))
+      .groupBy(persons.id, persons.name, units.name)
+      .orderBy(asc(persons.name), asc(persons.id)),
+    db
+      .select({ personId: studyAttendance.personId, n: sql<number>`count(*)::int` })
+      .from(studyAttendance)
+      .innerJoin(studySessions, eq(studySessions.id, studyAttendance.sessionId))
+      .where(and(held, inArray(studyAttendance.status, ATTENDED), assigned(studyAttendance.personId, studySessions.unitId)))
+      .groupBy(studyAttendance.personId),
+    db
+      .select({ personId: users.personId, n: sql<number>`count(*)::int` })
+      .from(studySessionComments)
+      .innerJoin(users, eq(users.id, studySessionComments.userId))
+      .innerJoin(studySessions, eq(studySessions.id, studySessionComments.sessionId))
+      .where(and(sql`${commentDay} between ${from} and ${to}`, assigned(users.personId, studySessions.unitId)))
+      .groupBy(users.personId),
+  ]);
+  const attendedBy = new Map(attended.map((r) => [r.personId, r.n]));
+  const commentsBy = new Map(comments.map((r) => [r.personId, r.n]));
+  return people.map((p) => ({ ...p, attended: attendedBy.get(p.personId) ?? 0, comments: commentsBy.get(p.personId) ?? 0 }));
 }
