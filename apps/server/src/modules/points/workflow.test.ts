@@ -297,10 +297,10 @@ describe('我的积分', () => {
     const staff2 = await makeUser(ctx.db, city.branchB, 'staff');
     const give = async (personId: string, quantity: string) => {
       const c = await ok(liaisonB.post('/api/points/claims', claimBody(rule.id, personId, { quantity, occurredOn: '2026-03-05' })), 201);
-      await ok(admin.post(`/api/points/claims/${c.id}/decide`, { approve: true, version: 1 }));
+      return (await ok(admin.post(`/api/points/claims/${c.id}/decide`, { approve: true, version: 1 }))).eventId as number;
     };
-    await give(staff1.person.id, '3');
-    await give(staff2.person.id, '5');
+    const own = await give(staff1.person.id, '3');
+    const others = await give(staff2.person.id, '5');
     const me = await ok(staff1.agent.get('/api/points/me?periodKey=M2026-03'));
     expect(me).toMatchObject({ personId: staff1.person.id, total: '3', rank: 2, grade: null, unitName: '乙县机关党支部' });
     expect(me.peerSize).toBeGreaterThanOrEqual(2);
@@ -314,6 +314,18 @@ describe('我的积分', () => {
     const noPerson = await admin.get('/api/points/me');
     expect(noPerson.statusCode).toBe(400);
     expect(noPerson.json().error.message).toContain('未关联人员');
+    // Once the month is closed, the rank and grade come from its frozen results.
+    const periods = await ok(admin.get('/api/points/periods?year=2026&kind=month'));
+    const march = periods.find((p: { key: string }) => p.key === 'M2026-03');
+    await ok(admin.post('/api/points/periods/M2026-03/close', { version: march.version }));
+    const frozen = await ok(staff1.agent.get('/api/points/me?periodKey=M2026-03'));
+    expect(frozen).toMatchObject({ total: '3', rank: 2, period: { status: 'closed' } });
+    expect(frozen.peerSize).toBeGreaterThanOrEqual(2);
+    expect(frozen.grade).not.toBeNull();
+    // A staff member appeals their own points, and cannot reach a colleague's.
+    expect((await staff1.agent.post('/api/points/appeals', { eventId: others, reason: '替同事提出申诉' })).statusCode).toBe(404);
+    const appeal = await ok(staff1.agent.post('/api/points/appeals', { eventId: own, reason: '本人积分计算有误' }), 201);
+    expect((await ok(staff1.agent.get('/api/points/appeals'))).data.map((a: { id: string }) => a.id)).toEqual([appeal.id]);
     // The staff member sees claims about themselves, and nobody else's.
     const claims = await ok(staff1.agent.get('/api/points/claims'));
     expect(claims.data.map((c: { subjectId: string }) => c.subjectId)).toEqual([staff1.person.id]);
