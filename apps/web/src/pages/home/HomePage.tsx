@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { useCan, useMe } from '../../api/auth';
 import { api } from '../../api/client';
-import type { PointInterview } from '../../api/points';
+import { periodLabel, type PointInterview } from '../../api/points';
 import type { Campaign, Task } from '../../api/types';
 import { PercentBarChart } from '../../components/BarChart';
 import { DeadlineCell, TaskFlags } from '../campaigns/TaskTreeTable';
@@ -123,7 +123,7 @@ export function HomePage() {
               <Space wrap size={[4, 8]}>
                 {interviews.data.data.map((i) => (
                   <Tag key={i.id} color={i.grade === '差' ? 'red' : 'orange'}>
-                    {i.unitName}（{i.periodLabel} {i.grade}）
+                    {i.unitName}（{periodLabel(i.periodKey)} {i.grade}）
                   </Tag>
                 ))}
               </Space>

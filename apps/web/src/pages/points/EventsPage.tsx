@@ -3,6 +3,7 @@ import { EVENT_KINDS, POINT_SUBJECTS } from '@luoshi/contract';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
+import { useMe } from '../../api/auth';
 import { periodKeyOf, pointsKeys, pointsUrls, type PointEvent, type PointEventList } from '../../api/points';
 import { usePagedList } from '../../components/usePagedList';
 import { UnitTreeSelect } from '../../components/UnitTreeSelect';
@@ -12,6 +13,9 @@ import { AppealModal, EventDrawer, EventTable, PeriodPicker, Pts } from './share
 export function EventsPage() {
   const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
+  const { data: me } = useMe();
+  // A self scope sees only its own lines: no subject or unit to choose.
+  const selfOnly = me?.scope === 'self';
   const openId = params.get('id');
   const subjectId = params.get('subjectId') ?? undefined;
   const [periodKey, setPeriodKey] = useState<string | undefined>(() => params.get('periodKey') ?? periodKeyOf('quarter'));
@@ -58,12 +62,16 @@ export function EventsPage() {
             {t('points.events.byPeriod')}
           </Checkbox>
           {periodKey && <PeriodPicker value={periodKey} onChange={change(setPeriodKey)} />}
-          <Segmented
-            value={subjectType}
-            onChange={(v) => change(setSubjectType)(v as string)}
-            options={[{ value: 'all', label: t('points.events.allSubjects') }, ...Object.entries(POINT_SUBJECTS).map(([value, label]) => ({ value, label }))]}
-          />
-          <UnitTreeSelect allowClear value={unitId} onChange={(v) => change(setUnitId)((v as string) ?? undefined)} style={{ width: 200 }} />
+          {!selfOnly && (
+            <>
+              <Segmented
+                value={subjectType}
+                onChange={(v) => change(setSubjectType)(v as string)}
+                options={[{ value: 'all', label: t('points.events.allSubjects') }, ...Object.entries(POINT_SUBJECTS).map(([value, label]) => ({ value, label }))]}
+              />
+              <UnitTreeSelect allowClear value={unitId} onChange={(v) => change(setUnitId)((v as string) ?? undefined)} style={{ width: 200 }} />
+            </>
+          )}
           <Input.Search allowClear placeholder={t('points.events.ruleCode')} style={{ width: 150 }} onSearch={change(setRuleCode)} />
           <Select allowClear placeholder={t('points.events.kind')} style={{ width: 110 }} value={kind} onChange={change(setKind)} options={Object.entries(EVENT_KINDS).map(([value, label]) => ({ value, label }))} />
         </Space>

@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { useCan } from '../../api/auth';
 import { api } from '../../api/client';
-import { pointsKeys, pointsUrls, type PointInterview } from '../../api/points';
+import { periodLabel, pointsKeys, pointsUrls, type PointInterview } from '../../api/points';
 import { useShowError } from '../../components/errors';
 import { FormDrawer } from '../../components/FormDrawer';
 import { PersonSelect } from '../../components/PersonSelect';
@@ -54,9 +54,9 @@ function RecordForm({ interview, onClose }: { interview: PointInterview; onClose
   });
   const submit = useGuardedSubmit(m);
   return (
-    <FormDrawer title={t('points.interviews.recordTitle', { unit: interview.unitName, period: interview.periodLabel })} size={720} pending={m.isPending} onSave={() => form.submit()} onClose={onClose}>
+    <FormDrawer title={t('points.interviews.recordTitle', { unit: interview.unitName, period: periodLabel(interview.periodKey) })} size={720} pending={m.isPending} onSave={() => form.submit()} onClose={onClose}>
       <Typography.Paragraph>
-        {t('points.interviews.why', { period: interview.periodLabel, total: interview.total })} <GradeTag grade={interview.grade} />
+        {t('points.interviews.why', { period: periodLabel(interview.periodKey), total: interview.total })} <GradeTag grade={interview.grade} />
       </Typography.Paragraph>
       <Form<Values> form={form} layout="vertical" initialValues={{ heldOn: dayjs(), followUpDeadline: dayjs().add(1, 'month') }} onFinish={(v) => submit(v)}>
         <Row gutter={16}>
@@ -101,7 +101,7 @@ function InterviewView({ interview, onClose }: { interview: PointInterview; onCl
   const { t } = useTranslation();
   const i = interview;
   return (
-    <Drawer open size={720} onClose={onClose} title={t('points.interviews.viewTitle', { unit: i.unitName, period: i.periodLabel })} destroyOnHidden>
+    <Drawer open size={720} onClose={onClose} title={t('points.interviews.viewTitle', { unit: i.unitName, period: periodLabel(i.periodKey) })} destroyOnHidden>
       <Descriptions column={2} size="small" bordered styles={{ label: { width: 110, whiteSpace: 'nowrap' } }}>
         <Descriptions.Item label={t('points.interviews.result')} span={2}>
           {t('points.interviews.totalN', { total: i.total })} <GradeTag grade={i.grade} />
@@ -152,7 +152,7 @@ function InterviewList({ status }: { status: 'pending' | 'closed' }) {
         locale={{ emptyText: query.error ? (query.error as Error).message : status === 'pending' ? t('points.interviews.emptyPending') : t('points.interviews.emptyClosed') }}
         columns={[
           { title: t('points.interviews.unit'), dataIndex: 'unitName' },
-          { title: t('points.interviews.period'), dataIndex: 'periodLabel', width: 150, render: (v: string, i) => <Link to={`/points/results?periodKey=${i.periodKey}`}>{v}</Link> },
+          { title: t('points.interviews.period'), dataIndex: 'periodLabel', width: 150, render: (_: string, i) => <Link to={`/points/results?periodKey=${i.periodKey}`}>{periodLabel(i.periodKey)}</Link> },
           { title: t('points.results.total'), dataIndex: 'total', width: 90, align: 'right' },
           { title: t('points.results.grade'), dataIndex: 'grade', width: 80, render: (v: string) => <GradeTag grade={v} /> },
           ...(status === 'pending'

@@ -8,7 +8,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../../api/client';
-import { periodKeyOf, parsePeriodKey, pointsKeys, pointsUrls, type MyPoints } from '../../api/points';
+import { periodKeyOf, parsePeriodKey, periodLabel, pointsKeys, pointsUrls, type MyPoints } from '../../api/points';
 import { GradeTag, PeriodPicker } from './shared';
 
 echarts.use([BarChart, GridComponent, TooltipComponent, CanvasRenderer]);
@@ -63,7 +63,7 @@ export function MyPointsPage() {
         {d && (
           <Row gutter={16}>
             <Col span={6}>
-              <Statistic title={t('points.me.total', { period: d.period.label })} value={d.total} />
+              <Statistic title={t('points.me.total', { period: periodLabel(d.period.key) })} value={d.total} />
             </Col>
             <Col span={6}>
               <Statistic title={t('points.me.rank', { unit: d.unitName })} value={d.rank ?? '—'} suffix={d.rank ? `/ ${d.peerSize}` : undefined} />

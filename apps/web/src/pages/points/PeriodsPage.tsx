@@ -7,7 +7,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../../api/client';
-import { pointsKeys, pointsUrls, type ClosePeriodResult, type GradeScheme, type PeriodKind, type PointPeriod, type PointSettings, type SyncResult } from '../../api/points';
+import { periodLabel, pointsKeys, pointsUrls, type ClosePeriodResult, type GradeScheme, type PeriodKind, type PointPeriod, type PointSettings, type SyncResult } from '../../api/points';
 import { useShowError } from '../../components/errors';
 import { useGuardedSubmit } from '../../components/useGuardedSubmit';
 import { GradeTag } from './shared';
@@ -22,7 +22,7 @@ function ReopenModal({ period, onClose }: { period: PointPeriod; onClose: () => 
   const m = useMutation({
     mutationFn: (v: { reason: string }) => api.post<PointPeriod>(`${pointsUrls.period(period.key)}/reopen`, { reason: v.reason, version: period.version }),
     onSuccess: () => {
-      void message.success(t('points.periods.reopened', { label: period.label }));
+      void message.success(t('points.periods.reopened', { label: periodLabel(period.key) }));
       void qc.invalidateQueries({ queryKey: pointsKeys.all });
       onClose();
     },
@@ -30,7 +30,7 @@ function ReopenModal({ period, onClose }: { period: PointPeriod; onClose: () => 
   });
   const submit = useGuardedSubmit(m);
   return (
-    <Modal open title={t('points.periods.reopenTitle', { label: period.label })} onCancel={onClose} onOk={() => form.submit()} okText={t('points.periods.reopen')} okButtonProps={{ loading: m.isPending, danger: true }} destroyOnHidden>
+    <Modal open title={t('points.periods.reopenTitle', { label: periodLabel(period.key) })} onCancel={onClose} onOk={() => form.submit()} okText={t('points.periods.reopen')} okButtonProps={{ loading: m.isPending, danger: true }} destroyOnHidden>
       <Alert type="warning" showIcon style={{ marginBottom: 12 }} title={t('points.periods.reopenHint')} />
       <Form form={form} layout="vertical" onFinish={(v) => submit(v)}>
         <Form.Item name="reason" label={t('points.periods.reopenReason')} rules={[{ required: true, whitespace: true, min: 4, message: t('points.periods.reopenReasonRequired') }]}>
@@ -50,7 +50,7 @@ function PeriodTable({ periods, onReopen }: { periods: PointPeriod[]; onReopen: 
   const close = useMutation({
     mutationFn: (p: PointPeriod) => api.post<ClosePeriodResult>(`${pointsUrls.period(p.key)}/close`, { version: p.version }),
     onSuccess: (r) => {
-      void message.success(t('points.periods.closed', { label: r.period.label, units: r.units, persons: r.persons, interviews: r.interviewsOpened }), 6);
+      void message.success(t('points.periods.closed', { label: periodLabel(r.period.key), units: r.units, persons: r.persons, interviews: r.interviewsOpened }), 6);
       void qc.invalidateQueries({ queryKey: pointsKeys.all });
     },
     onError: (e) => showError(e),
@@ -62,7 +62,7 @@ function PeriodTable({ periods, onReopen }: { periods: PointPeriod[]; onReopen: 
       dataSource={periods}
       pagination={false}
       columns={[
-        { title: t('points.periods.period'), dataIndex: 'label', width: 160, render: (v: string, p) => <Link to={`/points/results?periodKey=${p.key}`}>{v}</Link> },
+        { title: t('points.periods.period'), dataIndex: 'label', width: 160, render: (_: string, p) => <Link to={`/points/results?periodKey=${p.key}`}>{periodLabel(p.key)}</Link> },
         { title: t('points.periods.dates'), key: 'dates', width: 220, render: (_, p) => `${p.startDate} ${t('common.to')} ${p.endDate}` },
         {
           title: t('points.periods.status'),
@@ -106,7 +106,7 @@ function PeriodTable({ periods, onReopen }: { periods: PointPeriod[]; onReopen: 
                 title={p.endDate >= today ? t('points.periods.notEnded') : undefined}
                 onClick={() =>
                   modal.confirm({
-                    title: t('points.periods.closeConfirm', { label: p.label }),
+                    title: t('points.periods.closeConfirm', { label: periodLabel(p.key) }),
                     content: t('points.periods.closeConfirmText'),
                     okText: t('points.periods.close'),
                     onOk: () => close.mutateAsync(p).catch(() => undefined),

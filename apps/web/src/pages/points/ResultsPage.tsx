@@ -134,7 +134,7 @@ export function ResultsPage() {
       </div>
       {d && (
         <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>
-          {d.period.label || periodLabel(periodKey)}（{d.period.startDate} {t('common.to')} {d.period.endDate}）
+          {periodLabel(d.period.key)}（{d.period.startDate} {t('common.to')} {d.period.endDate}）
           {d.frozen ? (
             <Tag color="default" style={{ marginLeft: 8 }}>
               {t('points.results.frozen')}
