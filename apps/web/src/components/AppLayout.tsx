@@ -93,9 +93,11 @@ export function AppLayout() {
     .map((n) => (n.children ? { ...n, children: n.children.filter(allowed) } : n))
     .filter((n) => allowed(n) && (!n.children || n.children.length > 0));
   const leaves = visible.flatMap((n) => n.children ?? [n]);
+  // A single task opened by link (/tasks/:id) belongs with 我的任务 in the menu.
+  const path = location.pathname.startsWith('/tasks/') ? '/my-tasks' : location.pathname;
   const selected =
     leaves
-      .filter((n) => (n.key === '/' ? location.pathname === '/' : location.pathname.startsWith(n.key)))
+      .filter((n) => (n.key === '/' ? path === '/' : path.startsWith(n.key)))
       .sort((a, b) => b.key.length - a.key.length)[0]?.key ?? '/';
 
   const doLogout = async () => {
