@@ -14,9 +14,6 @@ import { reversePointEvent } from './ledger.ts';
 
 // 申诉: the subject of a ledger row contests it within the window; an upheld appeal reverses it (冲正).
 
-/** "Today" for the appeal window, in Asia/Shanghai; tests replace it. */
-export const appealClock = { today: (): string => shanghaiDate() };
-
 async function appealWindowDays(tx: DbLike): Promise<number> {
   const [row] = await tx.select({ days: pointSettings.appealWindowDays }).from(pointSettings).where(eq(pointSettings.id, 1));
   return row?.days ?? 10;
@@ -108,7 +105,7 @@ export async function createAppeal(tx: DbLike, caller: Caller, actor: Actor, inp
   const [reversed] = await tx.select({ id: pointEvents.id }).from(pointEvents).where(eq(pointEvents.reversesEventId, event.id));
   if (reversed) throw badRequest('该积分已冲正，无需申诉', [{ field: 'body.eventId', message: '该积分已冲正' }]);
   const lastDay = addDays(shanghaiDate(event.createdAt), await appealWindowDays(tx));
-  if (appealClock.today() > lastDay) {
+  if (shanghaiDate() > lastDay) {
     throw badRequest(`已超过申诉期限：该积分的申诉截止日期为 ${lastDay}`, [{ field: 'body.eventId', message: `申诉截止日期为 ${lastDay}` }]);
   }
   const [open] = await tx
