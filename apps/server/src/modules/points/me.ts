@@ -7,7 +7,8 @@ import { badRequest, notFound } from '../../platform/errors.ts';
 import type { Caller } from '../../platform/session.ts';
 import { fromCents, periodByKey } from './amounts.ts';
 import { ensurePeriods } from './ledger.ts';
-import { presentPeriod } from './periods.ts';
+import { listResults, presentPeriod } from './periods.ts';
+import type { DataScope } from '../../platform/scope.ts';
 
 // 我的积分: a person's own points of a period, their place among the people of their unit, and where they came from.
 
@@ -24,15 +25,11 @@ async function rankInUnit(db: DbLike, closed: boolean, periodKey: string, unitId
     ]);
     return { rank: mine ? above + 1 : null, peerSize: size, grade: mine?.grade ?? null };
   }
-  // People without a row yet stand at 0 and count in the unit's size.
-  const [[{ above }], [{ size }]] = await Promise.all([
-    db
-      .select({ above: count })
-      .from(pointTotals)
-      .where(and(eq(pointTotals.periodKey, periodKey), eq(pointTotals.subjectType, 'person'), eq(pointTotals.unitId, unitId), gt(pointTotals.total, total))),
-    db.select({ size: count }).from(persons).where(and(eq(persons.unitId, unitId), eq(persons.disabled, false))),
-  ]);
-  return { rank: above + 1, peerSize: Math.max(size, above + 1), grade: null };
+  // An open period: the same live ranking and provisional grade the ranking page shows, over the unit's people.
+  const unitScope: DataScope = { kind: 'unit', unitId, unitPath: null, personId: null, userId: '' };
+  const { data } = await listResults(db, unitScope, { periodKey, subjectType: 'person', page: 1, pageSize: 1 }, true);
+  const row = data.find((r) => r.subjectId === personId);
+  return { rank: row?.rank ?? null, peerSize: row?.peerSize ?? data.length, grade: row?.grade ?? null };
 }
 
 export async function myPoints(db: DbLike, caller: Caller, requestedKey: string | undefined): Promise<MyPoints> {

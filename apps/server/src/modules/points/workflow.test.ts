@@ -302,7 +302,8 @@ describe('我的积分', () => {
     const own = await give(staff1.person.id, '3');
     const others = await give(staff2.person.id, '5');
     const me = await ok(staff1.agent.get('/api/points/me?periodKey=M2026-03'));
-    expect(me).toMatchObject({ personId: staff1.person.id, total: '3', rank: 2, grade: null, unitName: '乙县机关党支部' });
+    expect(me).toMatchObject({ personId: staff1.person.id, total: '3', rank: 2, grade: '好', unitName: '乙县机关党支部' });
+    // an open period shows the provisional grade the ranking page shows (default person bands: ≥ 2 好)
     expect(me.peerSize).toBeGreaterThanOrEqual(2);
     expect(me.period).toMatchObject({ key: 'M2026-03', status: 'open' });
     expect(me.byCategory).toEqual([{ category: '学习教育', total: '3', events: 1 }]);
