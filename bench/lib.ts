@@ -29,7 +29,16 @@ const logger: Logger = {
   },
 };
 
-export async function openBenchDb(): Promise<{ db: Db; kind: string; raw: (q: string, p: unknown[]) => Promise<unknown>; close: () => Promise<void> }> {
+export type BenchDb = {
+  db: Db;
+  kind: string;
+  raw: (q: string, p: unknown[]) => Promise<unknown>;
+  /** runs statements on one connection, so that they can share a transaction */
+  onOne: <T>(fn: (q: (text: string, params: unknown[]) => Promise<unknown>) => Promise<T>) => Promise<T>;
+  close: () => Promise<void>;
+};
+
+export async function openBenchDb(): Promise<BenchDb> {
   const serverUrl = process.env.DATABASE_URL;
   if (serverUrl) {
     const name = `luoshi_bench_${process.pid}`;
@@ -46,6 +55,14 @@ export async function openBenchDb(): Promise<{ db: Db; kind: string; raw: (q: st
       db,
       kind: 'PostgreSQL',
       raw: (q, p) => pool.query(q, p as unknown[]),
+      onOne: async (fn) => {
+        const c = await pool.connect();
+        try {
+          return await fn((q, p) => c.query(q, p as unknown[]));
+        } finally {
+          c.release();
+        }
+      },
       close: async () => {
         await pool.end();
         const c = new pg.Client({ connectionString: serverUrl });
@@ -58,7 +75,8 @@ export async function openBenchDb(): Promise<{ db: Db; kind: string; raw: (q: st
   const client = await PGlite.create({ extensions: { pg_trgm } });
   const db = drizzlePglite(client, { schema, logger }) as unknown as Db;
   await migratePglite(db as never, { migrationsFolder });
-  return { db, kind: 'PGlite (in memory)', raw: (q, p) => client.query(q, p as unknown[]), close: () => client.close() };
+  const raw = (q: string, p: unknown[]) => client.query(q, p as unknown[]);
+  return { db, kind: 'PGlite (in memory)', raw, onOne: (fn) => fn(raw), close: () => client.close() };
 }
 
 export async function insertChunks<T>(rows: T[], size: number, write: (chunk: T[]) => Promise<unknown>) {
@@ -83,14 +101,14 @@ export async function time(fn: () => Promise<unknown>): Promise<number[]> {
   return out;
 }
 
-export async function timePair(a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<[number[], number[]]> {
-  for (let i = 0; i < WARMUP; i++) {
+export async function timePair(a: () => Promise<unknown>, b: () => Promise<unknown>, runs = RUNS, warmup = WARMUP): Promise<[number[], number[]]> {
+  for (let i = 0; i < warmup; i++) {
     await a();
     await b();
   }
   const ta: number[] = [];
   const tb: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
+  for (let i = 0; i < runs; i++) {
     let t0 = performance.now();
     await a();
     ta.push(performance.now() - t0);
@@ -105,15 +123,22 @@ export async function timePair(a: () => Promise<unknown>, b: () => Promise<unkno
 export async function requestVersusSql(
   get: () => Promise<unknown>,
   raw: (q: string, p: unknown[]) => Promise<unknown>,
+  runs = RUNS,
+  warmup = WARMUP,
 ): Promise<{ http: ReturnType<typeof stats>; sql: ReturnType<typeof stats>; queries: Captured[] }> {
   recorder.queries = [];
   recorder.on = true;
   await get();
   recorder.on = false;
   const queries = recorder.queries;
-  const [h, q] = await timePair(get, async () => {
-    for (const x of queries) await raw(x.query, x.params);
-  });
+  const [h, q] = await timePair(
+    get,
+    async () => {
+      for (const x of queries) await raw(x.query, x.params);
+    },
+    runs,
+    warmup,
+  );
   return { http: stats(h), sql: stats(q), queries };
 }
 
