@@ -211,6 +211,33 @@ describe('demo city', () => {
     }
   });
 
+  it('holds a year of points: rules with a revision, automatic and manual points, an appeal, and two closed quarters with their 约谈', async () => {
+    const rules = await admin.call('GET', '/api/points/rules?year=2026&currentOnly=false&pageSize=100');
+    const revised = rules.data.filter((r: { code: string }) => r.code === 'DW-02');
+    expect(revised.map((r: { points: string }) => r.points).sort()).toEqual(['-1', '-1.5']);
+    for (const kind of ['auto', 'manual', 'reversal']) {
+      expect((await admin.call('GET', `/api/points/events?kind=${kind}&pageSize=1`)).total, kind).toBeGreaterThan(0);
+    }
+    const claims = await admin.call('GET', '/api/points/claims?pageSize=100');
+    expect(new Set(claims.data.map((c: { status: string }) => c.status))).toEqual(new Set(['pending', 'approved', 'rejected']));
+    expect(claims.data.filter((c: { status: string }) => c.status === 'rejected').every((c: { decisionNote: string | null }) => c.decisionNote)).toBe(true);
+    expect(claims.data.some((c: { eventPoints: string | null; points: string }) => c.eventPoints !== null && Number(c.eventPoints) < Number(c.points))).toBe(true);
+    const appeals = await admin.call('GET', '/api/points/appeals?status=upheld&pageSize=10');
+    expect(appeals.total).toBe(1);
+    expect(appeals.data[0].reversalEventId).toBeTruthy();
+
+    const quarters = await admin.call('GET', '/api/points/periods?year=2026&kind=quarter');
+    expect(quarters.filter((p: { status: string }) => p.status === 'closed').map((p: { key: string }) => p.key)).toEqual(['Q2026-1', 'Q2026-2']);
+    const q1 = await admin.call('GET', `/api/points/results?periodKey=Q2026-1&subjectType=unit&grade=${encodeURIComponent('差')}&pageSize=10`);
+    expect(q1.frozen).toBe(true);
+    expect(q1.data.map((r: { subjectName: string }) => r.subjectName)).toEqual(['松岭县融媒体中心']);
+    const interviews = await admin.call('GET', '/api/points/interviews?pageSize=50');
+    const recorded = interviews.data.find((i: { periodKey: string; unitName: string }) => i.periodKey === 'Q2026-1' && i.unitName === '松岭县融媒体中心');
+    expect(recorded).toMatchObject({ grade: '差', status: 'closed' });
+    expect(recorded.problems).toBeTruthy();
+    expect(interviews.data.some((i: { status: string; grade: string }) => i.status === 'pending' && ['一般', '差'].includes(i.grade))).toBe(true);
+  });
+
   it('lists the logins in ACCOUNTS.md', () => {
     expect(fs.readFileSync(ACCOUNTS_FILE, 'utf8')).toBe(accountsMarkdown());
   });

@@ -165,11 +165,12 @@ export async function seedPoints(ctx: PointsSeedCtx): Promise<void> {
     { key: 'songling-innovation', by: 'songling', rule: 'DW-10', subject: 'songling/publicity', occurredOn: d('04-08'), reason: '开通“松岭宣传”微信视频号。', decision: { approve: false, note: '属常规工作，未被上级推广，不符合加分条件。' } },
     { key: 'linxi-office-honour', by: 'linxi', rule: 'DW-09', subject: 'linxi/office', occurredOn: d('05-06'), reason: '县委办公室通报表扬信息报送工作。', links: ['https://www.example.gov.cn/linxi/2026/05/06/tongbao.html'], decision: { approve: false, note: '县级通报表扬不属于市级以上表彰，请勿重复申报。' } },
     // still waiting for the department
-    { key: 'baishi-volunteer', by: 'baishi.wenming', rule: 'GR-02', subject: person('baishi/practice', '干事'), quantity: '3', occurredOn: addDays(today, -10) < d('12-31') ? addDays(today, -10) : d('12-20'), reason: '本季度参加“邻里守望”志愿服务活动 3 次。', decision: null },
+    { key: 'baishi-volunteer', by: 'baishi.wenming', rule: 'GR-02', subject: person('baishi/practice', '干事'), quantity: '3', occurredOn: [d('01-01'), addDays(today, -10), d('12-20')].sort()[1], reason: '本季度参加“邻里守望”志愿服务活动 3 次。', decision: null },
   ];
   log(`正在提交和审核加减分申请（${claims.length} 项）……`);
   let capped = 0;
-  for (const c of claims) {
+  // A demo started early in the year leaves out what has not happened yet.
+  for (const c of claims.filter((x) => x.occurredOn <= today)) {
     const rule = DEMO_RULES.find((r) => r.code === c.rule)!;
     const filed = await agent(c.by).call('POST', '/api/points/claims', {
       ruleId: await ruleAt(c.rule, c.occurredOn),
@@ -210,6 +211,7 @@ export async function seedPoints(ctx: PointsSeedCtx): Promise<void> {
     log(`已关闭${closed.period.label}考核：单位 ${closed.units} 个、个人 ${closed.persons} 人，待约谈 ${closed.interviewsOpened} 个单位`);
   }
 
+  if (quarters.find((p) => p.key === `Q${Y}-1`)!.endDate >= today) return;
   const interviews = await dept.call('GET', `/api/points/interviews?periodKey=Q${Y}-1&pageSize=100`);
   const poor = interviews.data.find((i: { unitId: string }) => i.unitId === uid(POOR_UNIT));
   if (!poor) throw new Error(`演示数据有误：${Y} 年第一季度 ${POOR_UNIT} 没有待约谈记录`);
