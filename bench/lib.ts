@@ -65,6 +65,8 @@ export async function openBenchDb(): Promise<BenchDb> {
       },
       close: async () => {
         await pool.end();
+        // BENCH_KEEP_DB=1 leaves the database for EXPLAIN by hand (drop it afterwards)
+        if (process.env.BENCH_KEEP_DB) return console.log(`数据库 ${name} 已保留`);
         const c = new pg.Client({ connectionString: serverUrl });
         await c.connect();
         await c.query(`drop database if exists ${name} with (force)`);
