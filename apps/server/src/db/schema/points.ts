@@ -150,6 +150,8 @@ export const pointResults = pgTable(
   (t) => [
     primaryKey({ columns: [t.periodKey, t.subjectType, t.subjectId] }),
     index('point_results_rank_idx').on(t.periodKey, t.subjectType, t.peerKey, t.rank),
+    // a page of the ranking by total straight from the index
+    index('point_results_total_idx').on(t.periodKey, t.subjectType, t.total.desc(), t.subjectId),
     index('point_results_unit_idx').on(t.periodKey, t.subjectType, t.unitId),
   ],
 );

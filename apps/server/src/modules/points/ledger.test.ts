@@ -212,6 +212,37 @@ describe('periods, results and grades', () => {
   });
 });
 
+describe('people ranked within their unit', () => {
+  it('pages of people carry the ranks of the whole unit, ties share a rank, people without points stand at 0', async () => {
+    const c = await makeCity(ctx.db);
+    const r = await rule({ item: '志愿服务', points: '1', countingUnit: '小时', subjectType: 'person', source: 'volunteer.hours' });
+    const people = [];
+    for (const hours of [3, 3, null, -1, 5]) {
+      const p = await makePerson(ctx.db, c.branchA);
+      people.push(p);
+      if (hours != null) await emit('volunteer.hours', `${p.id}:1`, c.branchA.id, { date: '2026-09-09', hours, label: '志愿服务' }, p.id);
+    }
+    await sync();
+    const pages = [];
+    for (const page of [1, 2, 3, 4]) pages.push(await ok(admin.get(`/api/points/results?periodKey=M2026-09&subjectType=person&unitId=${c.branchA.id}&pageSize=2&page=${page}`)));
+    expect(pages.map((p) => p.total)).toEqual([5, 5, 5, 5]);
+    const rows = pages.flatMap((p) => p.data).map((x: any) => [people.indexOf(people.find((pp) => pp.id === x.subjectId)!), x.total, x.rank, x.peerSize]);
+    expect(rows).toEqual([
+      [4, '5', 1, 5],
+      ...[[0, '3', 2, 5], [1, '3', 2, 5]].sort((a, b) => (people[a[0] as number].id < people[b[0] as number].id ? -1 : 1)),
+      [2, '0', 4, 5],
+      [3, '-1', 5, 5],
+    ]);
+    // the ranking read the other way round, and a grade filter, agree with it
+    const reversed = await results(`periodKey=M2026-09&subjectType=person&unitId=${c.branchA.id}&sort=-rank`);
+    expect(reversed.data.map((x: any) => x.rank)).toEqual([5, 4, 2, 2, 1]);
+    const good = await results(`periodKey=M2026-09&subjectType=person&unitId=${c.branchA.id}&grade=好`);
+    expect(good.data.map((x: any) => x.total).sort()).toEqual(['3', '3', '5']);
+    expect(good.total).toBe(3);
+    expect(r.code).toBeTruthy();
+  });
+});
+
 describe('scope', () => {
   it('a county sees its own ledger and results, a staff member their own points only', async () => {
     const c = await makeCity(ctx.db);

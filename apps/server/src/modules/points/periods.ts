@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { INTERVIEW_GRADES, type PeriodKind, type PointPeriod, type PointSubject } from '@luoshi/contract';
 import type { Db, DbLike } from '../../db/client.ts';
 import { pointGradeSchemes, pointPeriods, pointResults, pointSettings, users } from '../../db/schema/index.ts';
@@ -9,7 +9,10 @@ import { clock } from '../campaigns/dates.ts';
 import { fromCents, periodByKey, toCents } from './amounts.ts';
 import { openInterviews } from './interviews.ts';
 import { ensurePeriods, syncPointEvents } from './ledger.ts';
-import { frozenResultsQuery, gradeScheme, liveResultsQuery, pagedResults, peerNames, personUnitsFilter, rowsOf, type ResultRow, type Scheme } from './results.ts';
+import {
+  countResults, frozenResultsQuery, gradeScheme, livePersonCount, livePersonPage, liveResultsQuery, pagedResults, peerNames, personUnitsFilter,
+  personWhere, resultWhere, rowsOf, thresholdGradeWhere, withNames, type ResultRow, type Scheme,
+} from './results.ts';
 
 type PeriodRow = typeof pointPeriods.$inferSelect;
 
@@ -62,19 +65,22 @@ export async function closePeriod(db: Db, actor: Actor, key: string, version: nu
   if (before.status === 'closed') throw conflict('该考核周期已关闭');
   if (before.endDate >= clock.today()) throw badRequest(`${periodByKey(key).label}尚未结束（${before.endDate} 结束），不能关闭`);
   await syncPointEvents(db);
-  return db.transaction(async (tx) => {
+  const result = await db.transaction(async (tx) => {
     const [p] = await tx.select().from(pointPeriods).where(eq(pointPeriods.key, key)).for('update');
     if (p.version !== version) throw conflict();
     if (p.status === 'closed') throw conflict('该考核周期已关闭');
     const counts: Record<PointSubject, number> = { unit: 0, person: 0 };
     for (const subjectType of ['unit', 'person'] as const) {
       const scheme = await gradeScheme(tx, subjectType);
-      const inserted = await tx.execute(sql`
+      await tx.execute(sql`
         insert into point_results (period_key, subject_type, subject_id, unit_id, peer_key, total, events, rank, peer_size, grade)
         select ${key}, ${subjectType}, r.subject_id, r.unit_id, r.peer_key, r.total, r.events, r.rank, r.peer_size, r.grade
-        from (${liveResultsQuery(key, subjectType, scheme)}) r
-        returning 1`);
-      counts[subjectType] = rowsOf(inserted).length;
+        from (${liveResultsQuery(key, subjectType, scheme)}) r`);
+      const [{ n }] = await tx
+        .select({ n: sql<number>`count(*)::int` })
+        .from(pointResults)
+        .where(and(eq(pointResults.periodKey, key), eq(pointResults.subjectType, subjectType)));
+      counts[subjectType] = n;
     }
     const toInterview = await tx
       .select({ unitId: pointResults.subjectId, grade: pointResults.grade, total: pointResults.total })
@@ -99,6 +105,9 @@ export async function closePeriod(db: Db, actor: Actor, key: string, version: nu
     });
     return { period: presentPeriod(after, actor.username), units: counts.unit, persons: counts.person, interviewsOpened };
   });
+  // Fresh statistics for the rows just frozen, or the planner reads them as a handful (PGlite has no autovacuum).
+  await db.execute(sql`analyze point_results`);
+  return result;
 }
 
 /** 重新开启: needs a reason; the frozen results are dropped and computed live again until the next close. */
@@ -137,18 +146,34 @@ export type ResultQuery = {
 export async function listResults(db: DbLike, scope: DataScope, q: ResultQuery, all = false) {
   const period = await getPeriod(db, q.periodKey);
   const frozen = period.status === 'closed';
-  const base = frozen
-    ? frozenResultsQuery(q.periodKey, q.subjectType)
-    : liveResultsQuery(q.periodKey, q.subjectType, await gradeScheme(db, q.subjectType), q.subjectType === 'person' ? personUnitsFilter(scope, q.unitPath) : undefined);
-  const order = (['rank', '-rank', 'total', '-total'] as const).find((s) => s === q.sort);
-  const rows = rowsOf<ResultRow & { full_count: number }>(
-    await db.execute(pagedResults(base, scope, q.subjectType, q, order, all ? null : q.pageSize, all ? 0 : (q.page - 1) * q.pageSize)),
-  );
+  const ascending = q.sort === '-rank' || q.sort === 'total';
+  const limit = all ? null : q.pageSize;
+  const offset = all ? 0 : (q.page - 1) * q.pageSize;
+  let page: SQL;
+  let count: SQL;
+  const scheme = frozen ? null : await gradeScheme(db, q.subjectType);
+  const gradeTotal = scheme && q.grade ? thresholdGradeWhere(scheme, q.grade, sql`coalesce(t.total, 0)`) : null;
+  if (!frozen && q.subjectType === 'person' && limit != null && (!q.grade || gradeTotal)) {
+    const where = personWhere(scope, q, gradeTotal);
+    page = livePersonPage(q.periodKey, scheme!, where, ascending, limit, offset);
+    count = livePersonCount(q.periodKey, where, !!gradeTotal);
+  } else {
+    const base = frozen
+      ? frozenResultsQuery(q.periodKey, q.subjectType)
+      : liveResultsQuery(q.periodKey, q.subjectType, scheme!, q.subjectType === 'person' ? personUnitsFilter(scope, q.unitPath) : undefined);
+    const where = resultWhere(scope, q.subjectType, q);
+    page = pagedResults(base, where, ascending, limit, offset);
+    count = countResults(base, where);
+  }
+  const [rows, counted] = await Promise.all([
+    db.execute(withNames(page, q.subjectType, ascending)).then((r) => rowsOf<ResultRow>(r)),
+    limit == null ? Promise.resolve(null) : db.execute(count).then((r) => rowsOf<{ n: number }>(r)[0].n),
+  ]);
   const names = await peerNames(db, [...new Set(rows.map((r) => r.peer_key))]);
   return {
     period: presentPeriod(period),
     frozen,
-    total: rows[0]?.full_count ?? 0,
+    total: counted ?? rows.length,
     data: rows.map((r) => ({
       subjectType: q.subjectType,
       subjectId: r.subject_id,

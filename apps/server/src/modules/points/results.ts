@@ -48,11 +48,13 @@ function gradeCase(scheme: Scheme, total: SQL, rank: SQL, size: SQL): SQL {
  */
 function unitPeers(): SQL {
   return sql`(
-    select u.id as unit_id, u.name as unit_name, u.type,
+    with anchors as materialized (
+      select id, path, depth from units where type in ('department', 'county_department')
+    )
+    select u.id as unit_id, u.type,
       coalesce((
-        select a.id::text from units a
-        where a.id = any(string_to_array(trim(both '/' from u.path), '/')::uuid[]) and a.id <> u.id
-          and a.type in ('department', 'county_department')
+        select a.id::text from anchors a
+        where starts_with(u.path, a.path) and a.id <> u.id
         order by a.depth desc limit 1), 'root') as anchor
     from units u where u.disabled = false and u.depth > 0
   )`;
@@ -82,7 +84,7 @@ export function liveResultsQuery(periodKey: string, subjectType: PointSubject, s
   const ranked =
     subjectType === 'unit'
       ? sql`
-        select p.unit_id as subject_id, p.unit_id, p.unit_name as subject_name, p.unit_name,
+        select p.unit_id as subject_id, p.unit_id,
           p.type || ':' || p.anchor as peer_key,
           coalesce(t.total, 0)::bigint as total, coalesce(t.events, 0)::int as events,
           rank() over (partition by p.type, p.anchor order by coalesce(t.total, 0) desc)::int as rank,
@@ -90,16 +92,65 @@ export function liveResultsQuery(periodKey: string, subjectType: PointSubject, s
         from ${unitPeers()} p
         left join point_totals t on t.period_key = ${periodKey} and t.subject_type = 'unit' and t.subject_id = p.unit_id`
       : sql`
-        select pe.id as subject_id, pe.unit_id, pe.name as subject_name, u.name as unit_name,
+        select pe.id as subject_id, pe.unit_id,
           'unit:' || pe.unit_id::text as peer_key,
           coalesce(t.total, 0)::bigint as total, coalesce(t.events, 0)::int as events,
           rank() over (partition by pe.unit_id order by coalesce(t.total, 0) desc)::int as rank,
           count(*) over (partition by pe.unit_id)::int as peer_size
         from persons pe
-        join units u on u.id = pe.unit_id
         left join point_totals t on t.period_key = ${periodKey} and t.subject_type = 'person' and t.subject_id = pe.id
         where pe.disabled = false and ${personUnits}`;
   return sql`select r.*, ${grade} as grade from (${ranked}) r`;
+}
+
+/**
+ * One page of people of an open period without ranking everyone: the page is taken by total (a top-N sort),
+ * then each row's rank and the size of its unit are counted within that unit alone. Same numbers as the
+ * window form above, which the period close still uses.
+ */
+export function livePersonPage(periodKey: string, scheme: Scheme, where: SQL, ascending: boolean, limit: number, offset: number): SQL {
+  const grade = gradeCase(scheme, sql`r.total`, sql`r.rank`, sql`r.peer_size`);
+  const dir = ascending ? sql`asc` : sql`desc`;
+  return sql`
+    with page as (
+      select pe.id as subject_id, pe.unit_id, coalesce(t.total, 0)::bigint as total, coalesce(t.events, 0)::int as events
+      from persons pe
+      left join point_totals t on t.period_key = ${periodKey} and t.subject_type = 'person' and t.subject_id = pe.id
+      where pe.disabled = false and ${where}
+      order by coalesce(t.total, 0) ${dir}, pe.id
+      limit ${limit} offset ${offset}
+    )
+    select r.*, ${grade} as grade from (
+      select page.*, 'unit:' || page.unit_id::text as peer_key,
+        (1 + (select count(*) from persons p2
+              left join point_totals t2 on t2.period_key = ${periodKey} and t2.subject_type = 'person' and t2.subject_id = p2.id
+              where p2.unit_id = page.unit_id and p2.disabled = false and coalesce(t2.total, 0) > page.total))::int as rank,
+        (select count(*) from persons p3 where p3.unit_id = page.unit_id and p3.disabled = false)::int as peer_size
+      from page
+    ) r
+    order by r.total ${dir}, r.subject_id`;
+}
+
+/** How many people the fast page draws from. */
+export function livePersonCount(periodKey: string, where: SQL, needsTotals: boolean): SQL {
+  return needsTotals
+    ? sql`select count(*)::int as n from persons pe
+        left join point_totals t on t.period_key = ${periodKey} and t.subject_type = 'person' and t.subject_id = pe.id
+        where pe.disabled = false and ${where}`
+    : sql`select count(*)::int as n from persons pe where pe.disabled = false and ${where}`;
+}
+
+/** A threshold grade as a condition on the total (share grades need the ranking, so they have none). */
+export function thresholdGradeWhere(scheme: Scheme, grade: string, total: SQL): SQL | null {
+  if (scheme.mode !== 'threshold') return null;
+  const i = scheme.bands.findIndex((b) => b.grade === grade);
+  if (i < 0) return sql`false`;
+  const lower = scheme.bands[i].min;
+  const upper = i > 0 ? scheme.bands[i - 1].min : null;
+  const parts: SQL[] = [];
+  if (lower != null && lower !== '' && i < scheme.bands.length - 1) parts.push(sql`${total} >= ${toCents(String(lower))}`);
+  if (upper != null && upper !== '') parts.push(sql`${total} < ${toCents(String(upper))}`);
+  return parts.length ? sql.join(parts, sql` and `) : sql`true`;
 }
 
 export type ResultRow = {
@@ -129,34 +180,57 @@ export function personUnitsFilter(scope: DataScope, unitPath: string | null | un
 
 /** Frozen results of a closed period, in the same shape as the live ones. */
 export function frozenResultsQuery(periodKey: string, subjectType: PointSubject): SQL {
-  const name = subjectType === 'unit' ? sql`su.name` : sql`sp.name`;
   return sql`
-    select r.subject_id, r.unit_id, ${name} as subject_name, u.name as unit_name, r.peer_key, r.total, r.events, r.rank,
-      r.peer_size, r.grade
+    select r.subject_id, r.unit_id, r.peer_key, r.total, r.events, r.rank, r.peer_size, r.grade
     from point_results r
-    join units u on u.id = r.unit_id
-    ${subjectType === 'unit' ? sql`join units su on su.id = r.subject_id` : sql`join persons sp on sp.id = r.subject_id`}
     where r.period_key = ${periodKey} and r.subject_type = ${subjectType}`;
 }
 
-/** Wraps a result query with the caller's scope, the filters, order and page. */
-export function pagedResults(base: SQL, scope: DataScope, subjectType: PointSubject, f: Filters, order: 'rank' | '-rank' | 'total' | '-total' | undefined, limit: number | null, offset: number): SQL {
+const nameLike = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** The filters of the result list on a ranked query's columns (`x.`). */
+export function resultWhere(scope: DataScope, subjectType: PointSubject, f: Filters): SQL {
   const where: SQL[] = [scopeWhere(scope, subjectType, sql`x.unit_id`, sql`x.subject_id`)];
   if (f.unitPath) where.push(sql`x.unit_id in (select id from units where path like ${`${f.unitPath}%`})`);
   if (f.peerKey) where.push(sql`x.peer_key = ${f.peerKey}`);
   if (f.grade) where.push(sql`x.grade = ${f.grade}`);
-  if (f.q) where.push(sql`(x.subject_name like ${`%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`})`);
-  const orderBy =
-    order === '-rank' || order === 'total'
-      ? sql`x.total asc, x.peer_key, x.subject_name`
-      : sql`x.total desc, x.peer_key, x.subject_name`;
+  if (f.q) where.push(subjectType === 'unit' ? sql`x.subject_id in (select id from units where name like ${nameLike(f.q)})` : sql`x.subject_id in (select id from persons where name like ${nameLike(f.q)})`);
+  return sql.join(where, sql` and `);
+}
+
+/** The same filters for the fast page of people (columns of persons `pe` and totals `t`). */
+export function personWhere(scope: DataScope, f: Filters, gradeTotal: SQL | null): SQL {
+  const where: SQL[] = [personUnitsFilter(scope, f.unitPath)];
+  // ranks are counted within the unit by the page query itself, so a self scope can show just its own row
+  if (scope.kind === 'self') where.push(scope.personId ? sql`pe.id = ${scope.personId}::uuid` : sql`false`);
+  if (f.peerKey) where.push(f.peerKey.startsWith('unit:') ? sql`pe.unit_id::text = ${f.peerKey.slice(5)}` : sql`false`);
+  if (gradeTotal) where.push(gradeTotal);
+  if (f.q) where.push(sql`pe.name like ${nameLike(f.q)}`);
+  return sql.join(where, sql` and `);
+}
+
+/** Names for a page of ranked rows, joined after paging so only the page's rows are looked up. */
+export function withNames(page: SQL, subjectType: PointSubject, ascending: boolean): SQL {
+  const dir = ascending ? sql`asc` : sql`desc`;
   return sql`
-    select x.*, count(*) over ()::int as full_count
+    select y.*, ${subjectType === 'unit' ? sql`su.name` : sql`sp.name`} as subject_name, u.name as unit_name
+    from (${page}) y
+    join units u on u.id = y.unit_id
+    ${subjectType === 'unit' ? sql`join units su on su.id = y.subject_id` : sql`join persons sp on sp.id = y.subject_id`}
+    order by y.total ${dir}, y.subject_id`;
+}
+
+export function pagedResults(base: SQL, where: SQL, ascending: boolean, limit: number | null, offset: number): SQL {
+  const dir = ascending ? sql`asc` : sql`desc`;
+  return sql`
+    select x.*
     from (${base}) x
-    where ${sql.join(where, sql` and `)}
-    order by ${orderBy}, x.subject_id
+    where ${where}
+    order by x.total ${dir}, x.subject_id
     ${limit == null ? sql`` : sql`limit ${limit} offset ${offset}`}`;
 }
+
+export const countResults = (base: SQL, where: SQL): SQL => sql`select count(*)::int as n from (${base}) x where ${where}`;
 
 /** Peer group names: "甲县委宣传部 · 党支部". */
 export async function peerNames(db: DbLike, keys: string[]): Promise<Map<string, string>> {

@@ -1,0 +1,1 @@
+CREATE INDEX "point_results_total_idx" ON "point_results" USING btree ("period_key","subject_type","total" DESC NULLS LAST,"subject_id");
