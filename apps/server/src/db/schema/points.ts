@@ -262,3 +262,19 @@ export const pointAppeals = pgTable(
     index('point_appeals_unit_idx').on(t.unitId, t.status),
   ],
 );
+
+/**
+ * 同类分组 of every enabled unit (its type under its nearest department), kept beside the unit tree and rebuilt
+ * when the tree's fingerprint changes, so a ranking does not search every unit's ancestors.
+ */
+export const pointUnitPeers = pgTable('point_unit_peers', {
+  unitId: uuid('unit_id').primaryKey(),
+  peerKey: text('peer_key').notNull(),
+});
+
+/** The unit tree fingerprint the peer table was built from (one row). */
+export const pointPeerState = pgTable('point_peer_state', {
+  id: integer('id').primaryKey().default(1),
+  fingerprint: text('fingerprint').notNull(),
+  builtAt: timestamp('built_at', { withTimezone: true }).notNull().defaultNow(),
+});

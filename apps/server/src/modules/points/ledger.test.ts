@@ -212,11 +212,24 @@ describe('periods, results and grades', () => {
   });
 });
 
+describe('peer groups follow the unit tree', () => {
+  it('a branch moved to another county is ranked among that county’s branches from the next read', async () => {
+    const c = await makeCity(ctx.db);
+    const moved = await makeUnit(ctx.db, { parent: c.countyA, type: 'branch', name: '调整支部' });
+    const before = await results(`periodKey=M2026-10&unitId=${moved.id}`);
+    expect(before.data[0].peerKey).toBe(`branch:${c.countyA.id}`);
+    expect(before.data[0].peerName).toBe('甲县委宣传部 · 党支部');
+    await ok(admin.post(`/api/org/units/${moved.id}/move`, { version: moved.version, parentId: c.countyB.id }));
+    const after = await results(`periodKey=M2026-10&unitId=${moved.id}`);
+    expect([after.data[0].peerKey, after.data[0].peerSize]).toEqual([`branch:${c.countyB.id}`, 2]);
+  });
+});
+
 describe('people ranked within their unit', () => {
   it('pages of people carry the ranks of the whole unit, ties share a rank, people without points stand at 0', async () => {
     const c = await makeCity(ctx.db);
     const r = await rule({ item: '志愿服务', points: '1', countingUnit: '小时', subjectType: 'person', source: 'volunteer.hours' });
-    const people = [];
+    const people: { id: string }[] = [];
     for (const hours of [3, 3, null, -1, 5]) {
       const p = await makePerson(ctx.db, c.branchA);
       people.push(p);

@@ -11,7 +11,7 @@ import { openInterviews } from './interviews.ts';
 import { ensurePeriods, syncPointEvents } from './ledger.ts';
 import {
   countResults, frozenResultsQuery, gradeScheme, livePersonCount, livePersonPage, liveResultsQuery, pagedResults, peerNames, personUnitsFilter,
-  personWhere, resultWhere, rowsOf, thresholdGradeWhere, withNames, type ResultRow, type Scheme,
+  personWhere, refreshUnitPeers, resultWhere, rowsOf, thresholdGradeWhere, withNames, type ResultRow, type Scheme,
 } from './results.ts';
 
 type PeriodRow = typeof pointPeriods.$inferSelect;
@@ -65,6 +65,7 @@ export async function closePeriod(db: Db, actor: Actor, key: string, version: nu
   if (before.status === 'closed') throw conflict('该考核周期已关闭');
   if (before.endDate >= clock.today()) throw badRequest(`${periodByKey(key).label}尚未结束（${before.endDate} 结束），不能关闭`);
   await syncPointEvents(db);
+  await refreshUnitPeers(db);
   const result = await db.transaction(async (tx) => {
     const [p] = await tx.select().from(pointPeriods).where(eq(pointPeriods.key, key)).for('update');
     if (p.version !== version) throw conflict();
@@ -146,6 +147,7 @@ export type ResultQuery = {
 export async function listResults(db: DbLike, scope: DataScope, q: ResultQuery, all = false) {
   const period = await getPeriod(db, q.periodKey);
   const frozen = period.status === 'closed';
+  if (!frozen && q.subjectType === 'unit') await refreshUnitPeers(db);
   const ascending = q.sort === '-rank' || q.sort === 'total';
   const limit = all ? null : q.pageSize;
   const offset = all ? 0 : (q.page - 1) * q.pageSize;

@@ -1,7 +1,7 @@
 import { eq, sql, type SQL } from 'drizzle-orm';
 import { UNIT_TYPES, type GradeScheme, type PointSubject } from '@luoshi/contract';
 import type { DbLike } from '../../db/client.ts';
-import { pointGradeSchemes } from '../../db/schema/index.ts';
+import { pointGradeSchemes, pointPeerState } from '../../db/schema/index.ts';
 import type { DataScope } from '../../platform/scope.ts';
 import { fromCents, toCents } from './amounts.ts';
 
@@ -46,18 +46,37 @@ function gradeCase(scheme: Scheme, total: SQL, rank: SQL, size: SQL): SQL {
  * 同类比较: a unit is ranked among the units of its type under the same nearest department (county departments
  * among themselves, the branches of one county among themselves); a person among the people of their unit.
  */
-function unitPeers(): SQL {
-  return sql`(
-    with anchors as materialized (
-      select id, path, depth from units where type in ('department', 'county_department')
-    )
-    select u.id as unit_id, u.type,
-      coalesce((
-        select a.id::text from anchors a
-        where starts_with(u.path, a.path) and a.id <> u.id
-        order by a.depth desc limit 1), 'root') as anchor
-    from units u where u.disabled = false and u.depth > 0
-  )`;
+const PEERS_LOCK = 7_405_118;
+
+/**
+ * Keeps point_unit_peers in step with the unit tree: the tree's fingerprint (count, versions, last change) is
+ * one cheap aggregate; when it differs from the one the table was built from, the table is rebuilt in one
+ * statement under a lock, so concurrent readers see the old or the new table, never half of one.
+ */
+export async function refreshUnitPeers(db: DbLike): Promise<void> {
+  const fingerprintSql = sql`select count(*)::text || ':' || coalesce(sum(version), 0)::text || ':' || coalesce(max(updated_at)::text, '') as fp from units`;
+  const [{ fp }] = rowsOf<{ fp: string }>(await db.execute(fingerprintSql));
+  const [state] = await db.select().from(pointPeerState).where(eq(pointPeerState.id, 1));
+  if (state?.fingerprint === fp) return;
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${PEERS_LOCK})`);
+    const [{ fp: now }] = rowsOf<{ fp: string }>(await tx.execute(fingerprintSql));
+    const [again] = await tx.select().from(pointPeerState).where(eq(pointPeerState.id, 1));
+    if (again?.fingerprint === now) return;
+    await tx.execute(sql`delete from point_unit_peers`);
+    await tx.execute(sql`
+      insert into point_unit_peers (unit_id, peer_key)
+      select u.id, u.type || ':' || coalesce((
+        select a.id::text from units a
+        where a.id = any(string_to_array(trim(both '/' from u.path), '/')::uuid[]) and a.id <> u.id
+          and a.type in ('department', 'county_department')
+        order by a.depth desc limit 1), 'root')
+      from units u where u.disabled = false and u.depth > 0`);
+    await tx
+      .insert(pointPeerState)
+      .values({ id: 1, fingerprint: now })
+      .onConflictDoUpdate({ target: pointPeerState.id, set: { fingerprint: now, builtAt: new Date() } });
+  });
 }
 
 type Filters = { unitPath?: string | null; peerKey?: string; grade?: string; q?: string };
@@ -76,7 +95,7 @@ function scopeWhere(scope: DataScope, subjectType: PointSubject, unitCol: SQL, s
 }
 
 /**
- * The ranked rows of a period as one SQL query: every enabled unit (but the root) or person, with the totals
+ * The ranked rows of a period as one SQL query (call refreshUnitPeers first): every enabled unit (but the root) or person, with the totals
  * booked in the period (zero without events), rank and size of the peer group, and grade.
  */
 export function liveResultsQuery(periodKey: string, subjectType: PointSubject, scheme: Scheme, personUnits: SQL = sql`true`): SQL {
@@ -84,12 +103,11 @@ export function liveResultsQuery(periodKey: string, subjectType: PointSubject, s
   const ranked =
     subjectType === 'unit'
       ? sql`
-        select p.unit_id as subject_id, p.unit_id,
-          p.type || ':' || p.anchor as peer_key,
+        select p.unit_id as subject_id, p.unit_id, p.peer_key,
           coalesce(t.total, 0)::bigint as total, coalesce(t.events, 0)::int as events,
-          rank() over (partition by p.type, p.anchor order by coalesce(t.total, 0) desc)::int as rank,
-          count(*) over (partition by p.type, p.anchor)::int as peer_size
-        from ${unitPeers()} p
+          rank() over (partition by p.peer_key order by coalesce(t.total, 0) desc)::int as rank,
+          count(*) over (partition by p.peer_key)::int as peer_size
+        from point_unit_peers p
         left join point_totals t on t.period_key = ${periodKey} and t.subject_type = 'unit' and t.subject_id = p.unit_id`
       : sql`
         select pe.id as subject_id, pe.unit_id,
