@@ -96,6 +96,9 @@ const CITY_OFFICES: { key: string; pinyin: string; name: string; type: UnitType;
   { key: 'civility', pinyin: 'wenmingban', name: '文明办', type: 'bureau', posts: [M('主任'), M('副主任'), S('干事', 4)] },
 ];
 
+/** 机关党委委员 who 包联督导 branches (seed 002): sits in on their study and comments on it. */
+export const SUPERVISOR_POST = '机关党委专职副书记';
+
 export type OrgOptions = {
   seed?: number;
   /** county and district departments under the city */
@@ -136,8 +139,8 @@ export function generateOrg(opts: OrgOptions = {}): Org {
   const usedNames = new Set<string>();
   const usedPhones = new Set<string>();
 
-  const addPeople = (unitKey: string, posts: Post[]) => {
-    let n = 0;
+  const addPeople = (unitKey: string, posts: Post[], from = 0) => {
+    let n = from;
     for (const [post, count, minAge, maxAge] of posts) {
       const c = count === 1 ? 1 : Math.max(1, Math.round(count * scale));
       for (let i = 0; i < c; i++) {
@@ -243,6 +246,8 @@ export function generateOrg(opts: OrgOptions = {}): Org {
       S('宣传委员'),
     ]);
   });
+  // Drawn last so that adding the post left every other name, phone and birth date of the city as it was.
+  addPeople('city/office', [M(SUPERVISOR_POST)], persons.filter((p) => p.unitKey === 'city/office').length);
   return { units, persons, counties };
 }
 
@@ -274,6 +279,7 @@ export function demoAccounts(org: Org): AccountSpec[] {
     { username: c0.key, personKey: first(org, c0.key, '联络员').key, roles: ['liaison'], note: `${c0.name}委宣传部联络员：分解任务、审核本县进展，只见本县` },
     { username: `${c0.key}.zhibu`, personKey: first(org, `${c0.key}/branch`, '支部书记').key, roles: ['branch_secretary'], note: `${c0.name}委宣传部机关党支部书记，只见本支部` },
     { username: `${c0.key}.jizhe`, personKey: first(org, `${c0.key}/media`, '记者').key, roles: ['staff'], note: `${c0.name}融媒体中心记者，只见本人任务` },
+    { username: 'dudao', personKey: first(org, 'city/office', SUPERVISOR_POST).key, roles: ['supervisor'], note: '机关党委专职副书记，包联督导机关党支部：列席学习、点评，只见包联的支部' },
     { username: 'xitong', personKey: first(org, 'city/office', '一级科员').key, roles: ['sys_admin'], note: '系统管理员（三员分立）' },
     { username: 'shenji', personKey: peopleOf(org, 'city/office', '一级科员')[1].key, roles: ['audit_admin'], note: '审计管理员（三员分立），只看审计日志' },
   ].map((a) => ({ ...a, main: true }));
@@ -696,6 +702,7 @@ const ROLE_NAMES: Record<string, string> = {
   liaison: '单位联络员',
   branch_secretary: '支部书记',
   staff: '干部职工',
+  supervisor: '督导员',
   sys_admin: '系统管理员',
   audit_admin: '审计管理员',
 };

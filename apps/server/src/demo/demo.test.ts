@@ -238,7 +238,23 @@ describe('demo city', () => {
     expect(interviews.data.some((i: { status: string; grade: string }) => i.status === 'pending' && ['一般', '差'].includes(i.grade))).toBe(true);
   });
 
-  it('lists the logins in ACCOUNTS.md', () => {
+  it('has a 包联督导 supervisor who sat in on and commented on the assigned branches over the year', async () => {
+    const dudao = await demoLogin(ctx.app, 'dudao', DEMO_PASSWORD);
+    const report = await dudao.call('GET', '/api/points/supervision?year=2026');
+    const names = report.units.map((u: { unitName: string }) => u.unitName);
+    expect(names.length).toBe(3);
+    expect(names.every((n: string) => n === '机关党支部')).toBe(true);
+    for (const u of report.units) {
+      expect(u.sessionsHeld, u.unitName).toBeGreaterThan(0);
+      expect(u.attended, u.unitName).toBeGreaterThan(0);
+      expect(u.attended).toBeLessThan(u.sessionsHeld);
+      expect(u.comments, u.unitName).toBeGreaterThan(0);
+    }
+    expect(report.attended).toBeGreaterThanOrEqual(20);
+    expect(report.sessions.some((x: { attended: boolean; commented: boolean }) => x.attended && x.commented)).toBe(true);
+  });
+
+    it('lists the logins in ACCOUNTS.md', () => {
     expect(fs.readFileSync(ACCOUNTS_FILE, 'utf8')).toBe(accountsMarkdown());
   });
 

@@ -9,7 +9,7 @@
  */
 import { studyClock } from '../modules/study/sessions.ts';
 import { isWorkday, periodOf } from '../platform/calendar.ts';
-import { addDays, makeRng, type DemoCity, type PersonSpec } from './city.ts';
+import { addDays, makeRng, SUPERVISOR_POST, type DemoCity, type PersonSpec } from './city.ts';
 import type { DemoAgent } from './seed.ts';
 
 export const STUDY_START = '2026-01-05';
@@ -169,6 +169,17 @@ const REFLECTION_CLOSINGS = [
   '今后我要带着问题学、联系实际学，做到学以致用、用以促学。',
   '我将以这次学习为新起点，在本职岗位上干出新成绩。',
 ];
+const SUPERVISION_START = '2026-01-01';
+const SUPERVISOR_COMMENTS = [
+  '学习准备充分，原文领读到位；交流发言还可以更多联系本职工作，谈具体举措。',
+  '本次学习主题鲜明、组织有序。建议下次提前布置研讨题目，让每名党员都有准备地发言。',
+  '签到和记录规范。个别同志发言照本宣科，请支部书记会后谈心提醒，把学习和工作结合起来。',
+  '学习形式较好，青年同志发言积极。建议把学习中提出的问题列入支部工作台账，逐项跟踪落实。',
+  '学习时间不足半天，内容偏少，请按每周半天集中学习的要求补足，并在下周学习中补学。',
+  '围绕专项行动谈体会有实招，值得肯定；请把好的做法整理成信息报部机关党委。',
+  '出勤情况较好，请假同志请按要求自学并补交学习笔记。',
+  '研讨有深度，建议支部把本次学习成果转化为一两项可检验的工作措施。',
+];
 const RETURN_COMMENTS = ['内容偏空，请结合本人工作实际补充具体事例。', '篇幅较短，请围绕学习内容谈深谈透后重新提交。', '请补充下一步的具体打算。'];
 const BOOKS = [
   { title: '习近平谈治国理政（第五卷）', author: null },
@@ -188,6 +199,21 @@ export async function seedStudy(ctx: StudySeedCtx, campaignId: string): Promise<
   const { city, today, uid, pid, agent, log } = ctx;
   const { org } = city;
   const dept = agent('shibu');
+
+  // ---- 包联督导: the department's supervisor sits in on a good share of the branches' sessions (seed 002: 年均列席
+  // 50 余场次) and comments on some of them
+  const supervisor = org.persons.find((p) => p.post === SUPERVISOR_POST);
+  const supervising = supervisor && ctx.hasAgent('dudao');
+  const supervised = new Set(['city/branch', ...org.counties.slice(0, 2).map((c) => `${c.key}/branch`)]);
+  if (supervising) {
+    log(`正在指定包联督导员：${supervisor.name}包联 ${supervised.size} 个机关党支部……`);
+    for (const unitKey of supervised) {
+      await dept.call('POST', '/api/study/supervisions', { supervisorPersonId: pid(supervisor.key), unitId: uid(unitKey), fromDate: SUPERVISION_START }, 201);
+    }
+  }
+  const sitsIn = (p: SessionPlan) =>
+    !!supervising && supervised.has(p.unitKey) && !p.cancel && p.typeCode !== 'online' && hash(`dudao:${p.unitKey}:${p.date}`) % 100 < 42;
+  const satIn: { id: string; unitKey: string; date: string }[] = [];
 
   // ---- sessions
   const plans = studyPlans(city, today, ctx.hasAgent);
@@ -218,16 +244,33 @@ export async function seedStudy(ctx: StudySeedCtx, campaignId: string): Promise<
     }
     // 补报: filed only once the session had begun
     if (p.filing === 'late') s = await at(new Date(start.getTime() + 40 * 60_000), () => a.call('POST', `/api/study/sessions/${s.id}/file`, { version: s.version }));
+    const visitor = sitsIn(p) ? supervisor : undefined;
+    const attendance = attendanceOf(p.people, p.seed).map((x) => ({ ...x, personId: pid(x.personId) }));
+    if (visitor) attendance.push({ personId: pid(visitor.key), status: hash(`late:${p.date}`) % 10 === 0 ? 'late' : 'present' });
+    // A branch may only name its own people, so a session the department's supervisor sat in on is recorded by the department.
+    const recorder = visitor ? dept : a;
     s = await at(new Date(end.getTime() + 3_600_000), () =>
-      a.call('POST', `/api/study/sessions/${s.id}/record`, {
+      recorder.call('POST', `/api/study/sessions/${s.id}/record`, {
         version: s.version,
         actualStart: start.toISOString(),
         actualEnd: end.toISOString(),
-        attendance: attendanceOf(p.people, p.seed).map((x) => ({ ...x, personId: pid(x.personId) })),
+        attendance,
         summary: `围绕“${p.topic}”开展学习，${p.people.length > 5 ? '与会同志' : '支部党员'}逐一交流发言，形成学习记录。`,
       }),
     );
     sessionIds.set(`${p.unitKey}:${p.date}`, s.id);
+    if (visitor) satIn.push({ id: s.id, unitKey: p.unitKey, date: p.date });
+  }
+
+  if (supervising) {
+    const dudao = agent('dudao');
+    let comments = 0;
+    for (const [i, x] of satIn.entries()) {
+      if (hash(`comment:${x.unitKey}:${x.date}`) % 100 >= 45) continue;
+      await dudao.call('POST', `/api/study/sessions/${x.id}/comments`, { content: SUPERVISOR_COMMENTS[(i + comments) % SUPERVISOR_COMMENTS.length] }, 201);
+      comments++;
+    }
+    log(`包联督导：列席 ${satIn.length} 场，点评 ${comments} 次`);
   }
 
   // ---- 未学通报: every closed week checked, those older than a month confirmed
