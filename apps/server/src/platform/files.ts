@@ -4,6 +4,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import type { MultipartFile } from '@fastify/multipart';
+import type { FastifyReply } from 'fastify';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { FileRef } from '@luoshi/contract';
@@ -103,6 +104,15 @@ export function filePath(dataDir: string, file: { storageKey: string }): string 
 export function attachmentHeader(name: string): string {
   const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/"/g, '');
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}
+
+/** Streams a stored file as a download under its original name. */
+export function sendStoredFile(reply: FastifyReply, dataDir: string, file: Pick<StoredFile, 'storageKey' | 'originalName' | 'mime' | 'size'>) {
+  return reply
+    .header('content-type', file.mime)
+    .header('content-length', file.size)
+    .header('content-disposition', attachmentHeader(file.originalName))
+    .send(fs.createReadStream(filePath(dataDir, file)));
 }
 
 /** What a person sees of a stored file. */

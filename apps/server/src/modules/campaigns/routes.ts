@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import {
   BreakdownBody, Campaign, CampaignDocument, CampaignList, CampaignListQuery, CreateCampaignBody, CreateTaskBody,
   DecisionToTaskBody, FileRef, Id, IdParams, Meeting, MeetingBody, MeetingList, MeetingListQuery, ReportList,
@@ -7,7 +6,7 @@ import {
 } from '@luoshi/contract';
 import { z } from 'zod';
 import { AppError } from '../../platform/errors.ts';
-import { attachmentHeader, filePath, uploadOwnFile } from '../../platform/files.ts';
+import { attachmentHeader, sendStoredFile, uploadOwnFile } from '../../platform/files.ts';
 import { actorOf, callerOf } from '../../platform/session.ts';
 import type { App, Module } from '../../platform/types.ts';
 import {
@@ -25,14 +24,6 @@ import {
 const tags = ['campaigns'];
 const multipart = ['multipart/form-data'];
 const notMultipart = () => new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', '请以 multipart/form-data 上传文件');
-
-function sendFile(reply: import('fastify').FastifyReply, dataDir: string, file: { storageKey: string; originalName: string; mime: string; size: number }) {
-  return reply
-    .header('content-type', file.mime)
-    .header('content-length', file.size)
-    .header('content-disposition', attachmentHeader(file.originalName))
-    .send(fs.createReadStream(filePath(dataDir, file)));
-}
 
 export const campaignsModule: Module = {
   name: 'campaigns',
@@ -103,7 +94,7 @@ export const campaignsModule: Module = {
         config: { permission: 'campaigns:campaign:read' },
         schema: { tags, summary: '下载专项行动文件', params: z.object({ id: Id, docId: Id }) },
       },
-      async (req, reply) => sendFile(reply, config.dataDir, await documentFile(db, callerOf(req).scope, req.params.id, req.params.docId)),
+      async (req, reply) => sendStoredFile(reply, config.dataDir, await documentFile(db, callerOf(req).scope, req.params.id, req.params.docId)),
     );
     app.post(
       '/api/campaigns/uploads',
@@ -235,7 +226,7 @@ export const campaignsModule: Module = {
         config: { permission: 'campaigns:task:read' },
         schema: { tags, summary: '下载报送的佐证材料', params: z.object({ id: Id, fileId: Id }) },
       },
-      async (req, reply) => sendFile(reply, config.dataDir, await reportFile(db, callerOf(req).scope, req.params.id, req.params.fileId)),
+      async (req, reply) => sendStoredFile(reply, config.dataDir, await reportFile(db, callerOf(req).scope, req.params.id, req.params.fileId)),
     );
 
     // 会议：周例会、月调度会、部署会、总结会

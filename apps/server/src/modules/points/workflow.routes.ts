@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import {
   ClosePointInterviewBody, CreatePointAppealBody, CreatePointClaimBody, DecidePointAppealBody, DecidePointClaimBody, FileRef, Id,
   IdParams, MyPoints, MyPointsQuery, PointAppeal, PointAppealList, PointAppealListQuery, PointClaim, PointClaimList,
@@ -7,7 +6,7 @@ import {
 } from '@luoshi/contract';
 import { z } from 'zod';
 import { AppError } from '../../platform/errors.ts';
-import { attachmentHeader, filePath, uploadOwnFile } from '../../platform/files.ts';
+import { sendStoredFile, uploadOwnFile } from '../../platform/files.ts';
 import { actorOf, callerOf } from '../../platform/session.ts';
 import type { App, Deps } from '../../platform/types.ts';
 import { createAppeal, decideAppeal, listAppeals, presentAppealById } from './appeals.ts';
@@ -71,14 +70,7 @@ export function registerWorkflowRoutes(app: App, { db, config }: Deps) {
   app.get(
     '/api/points/claims/:id/files/:fileId',
     { config: { permission: 'points:ledger:read' }, schema: { tags, summary: '下载加减分申请的佐证材料', params: z.object({ id: Id, fileId: Id }) } },
-    async (req, reply) => {
-      const file = await claimFile(db, callerOf(req).scope, req.params.id, req.params.fileId);
-      return reply
-        .header('content-type', file.mime)
-        .header('content-length', file.size)
-        .header('content-disposition', attachmentHeader(file.originalName))
-        .send(fs.createReadStream(filePath(config.dataDir, file)));
-    },
+    async (req, reply) => sendStoredFile(reply, config.dataDir, await claimFile(db, callerOf(req).scope, req.params.id, req.params.fileId)),
   );
 
   // ---- 申诉 ----

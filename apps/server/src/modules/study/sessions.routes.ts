@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import {
   AttendanceQuery, AttendanceReport, CancelStudySessionBody, CoverageRule, CoverageWeekDetail, CoverageWeekList,
   CoverageWeekListQuery, CreateStudySessionBody, CreateStudySessionCommentBody, CreateStudySessionTypeBody,
@@ -9,7 +8,7 @@ import {
 import { z } from 'zod';
 import { shanghaiDate } from '../../platform/calendar.ts';
 import { AppError, conflict } from '../../platform/errors.ts';
-import { attachmentHeader, filePath, uploadOwnFile } from '../../platform/files.ts';
+import { attachmentHeader, sendStoredFile, uploadOwnFile } from '../../platform/files.ts';
 import { actorOf, callerOf } from '../../platform/session.ts';
 import type { App, Deps } from '../../platform/types.ts';
 import { checkWeek, confirmWeek, coverageRules, exportWeek, listWeeks, putCoverageRules, readWeek, runMissedChecks } from './coverage.ts';
@@ -152,14 +151,7 @@ export function registerSessionRoutes(app: App, { db, config }: Deps) {
   app.get(
     '/api/study/sessions/:id/files/:fileId',
     { config: { permission: 'study:session:read' }, schema: { tags, summary: '下载学习材料或照片', params: z.object({ id: Id, fileId: Id }) } },
-    async (req, reply) => {
-      const file = await sessionFile(db, callerOf(req).scope, req.params.id, req.params.fileId);
-      return reply
-        .header('content-type', file.mime)
-        .header('content-length', file.size)
-        .header('content-disposition', attachmentHeader(file.originalName))
-        .send(fs.createReadStream(filePath(config.dataDir, file)));
-    },
+    async (req, reply) => sendStoredFile(reply, config.dataDir, await sessionFile(db, callerOf(req).scope, req.params.id, req.params.fileId)),
   );
   app.get(
     '/api/study/sessions/:id/comments',
