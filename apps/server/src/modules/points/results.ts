@@ -2,7 +2,8 @@ import { eq, sql, type SQL } from 'drizzle-orm';
 import { UNIT_TYPES, type GradeScheme, type PointSubject } from '@luoshi/contract';
 import type { DbLike } from '../../db/client.ts';
 import { pointGradeSchemes, pointPeerState } from '../../db/schema/index.ts';
-import type { DataScope } from '../../platform/scope.ts';
+import { likeText } from '../../platform/list.ts';
+import { unitInScope, type DataScope } from '../../platform/scope.ts';
 import { fromCents, toCents } from './amounts.ts';
 
 // 考核结果: totals per subject and period, the rank within the peer group and the grade band. Open periods are
@@ -82,16 +83,8 @@ export async function refreshUnitPeers(db: DbLike): Promise<void> {
 type Filters = { unitPath?: string | null; peerKey?: string; grade?: string; q?: string };
 
 function scopeWhere(scope: DataScope, subjectType: PointSubject, unitCol: SQL, subjectCol: SQL): SQL {
-  switch (scope.kind) {
-    case 'all':
-      return sql`true`;
-    case 'subtree':
-      return scope.unitPath ? sql`${unitCol} in (select id from units where path like ${`${scope.unitPath}%`})` : sql`false`;
-    case 'unit':
-      return scope.unitId ? sql`${unitCol} = ${scope.unitId}::uuid` : sql`false`;
-    case 'self':
-      return subjectType === 'person' && scope.personId ? sql`${subjectCol} = ${scope.personId}::uuid` : sql`false`;
-  }
+  if (scope.kind !== 'self') return unitInScope(scope, unitCol);
+  return subjectType === 'person' && scope.personId ? sql`${subjectCol} = ${scope.personId}::uuid` : sql`false`;
 }
 
 /**
@@ -204,15 +197,13 @@ export function frozenResultsQuery(periodKey: string, subjectType: PointSubject)
     where r.period_key = ${periodKey} and r.subject_type = ${subjectType}`;
 }
 
-const nameLike = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-
 /** The filters of the result list on a ranked query's columns (`x.`). */
 export function resultWhere(scope: DataScope, subjectType: PointSubject, f: Filters): SQL {
   const where: SQL[] = [scopeWhere(scope, subjectType, sql`x.unit_id`, sql`x.subject_id`)];
   if (f.unitPath) where.push(sql`x.unit_id in (select id from units where path like ${`${f.unitPath}%`})`);
   if (f.peerKey) where.push(sql`x.peer_key = ${f.peerKey}`);
   if (f.grade) where.push(sql`x.grade = ${f.grade}`);
-  if (f.q) where.push(subjectType === 'unit' ? sql`x.subject_id in (select id from units where name like ${nameLike(f.q)})` : sql`x.subject_id in (select id from persons where name like ${nameLike(f.q)})`);
+  if (f.q) where.push(subjectType === 'unit' ? sql`x.subject_id in (select id from units where name like ${likeText(f.q)})` : sql`x.subject_id in (select id from persons where name like ${likeText(f.q)})`);
   return sql.join(where, sql` and `);
 }
 
@@ -223,7 +214,7 @@ export function personWhere(scope: DataScope, f: Filters, gradeTotal: SQL | null
   if (scope.kind === 'self') where.push(scope.personId ? sql`pe.id = ${scope.personId}::uuid` : sql`false`);
   if (f.peerKey) where.push(f.peerKey.startsWith('unit:') ? sql`pe.unit_id::text = ${f.peerKey.slice(5)}` : sql`false`);
   if (gradeTotal) where.push(gradeTotal);
-  if (f.q) where.push(sql`pe.name like ${nameLike(f.q)}`);
+  if (f.q) where.push(sql`pe.name like ${likeText(f.q)}`);
   return sql.join(where, sql` and `);
 }
 
