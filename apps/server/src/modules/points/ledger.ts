@@ -13,6 +13,9 @@ export type EventRow = typeof pointEvents.$inferSelect;
 
 /** Creates the month, quarter, half-year and year periods of a year the first time they are needed. */
 export async function ensurePeriods(tx: DbLike, year: number) {
+  // Every write and read of a period passes here: a key lookup, and the year's rows only when it is missing.
+  const [known] = await tx.select({ key: pointPeriods.key }).from(pointPeriods).where(eq(pointPeriods.key, `Y${year}`));
+  if (known) return;
   await tx
     .insert(pointPeriods)
     .values(periodsOfYear(year).map((p) => ({ key: p.key, kind: p.kind, year: p.year, seq: p.seq, startDate: p.start, endDate: p.end })))
