@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { MyPoints } from '@luoshi/contract';
 import type { DbLike } from '../../db/client.ts';
 import { persons, pointEvents, pointPeriods, pointResults, pointRules, pointTotals, units, users } from '../../db/schema/index.ts';
@@ -14,18 +14,11 @@ import type { DataScope } from '../../platform/scope.ts';
 
 const count = sql<number>`count(*)::int`;
 
-/** Rank and peer size among the people of a unit: frozen results of a closed period, running totals of an open one. */
-async function rankInUnit(db: DbLike, closed: boolean, periodKey: string, unitId: string, personId: string, total: number) {
-  if (closed) {
-    const same = and(eq(pointResults.periodKey, periodKey), eq(pointResults.subjectType, 'person'), eq(pointResults.unitId, unitId));
-    const [[{ above }], [{ size }], [mine]] = await Promise.all([
-      db.select({ above: count }).from(pointResults).where(and(same, gt(pointResults.total, total))),
-      db.select({ size: count }).from(pointResults).where(same),
-      db.select({ grade: pointResults.grade }).from(pointResults).where(and(same, eq(pointResults.subjectId, personId))),
-    ]);
-    return { rank: mine ? above + 1 : null, peerSize: size, grade: mine?.grade ?? null };
-  }
-  // An open period: the same live ranking and provisional grade the ranking page shows, over the unit's people.
+/**
+ * Rank, peer size and grade among the people of a unit, from the same ranking the ranking page shows: frozen
+ * for a closed period, live (with a provisional grade) for an open one.
+ */
+async function rankInUnit(db: DbLike, periodKey: string, unitId: string, personId: string) {
   const unitScope: DataScope = { kind: 'unit', unitId, unitPath: null, personId: null, userId: '' };
   const { data } = await listResults(db, unitScope, { periodKey, subjectType: 'person', page: 1, pageSize: 1 }, true);
   const row = data.find((r) => r.subjectId === personId);
@@ -73,7 +66,7 @@ export async function myPoints(db: DbLike, caller: Caller, requestedKey: string 
       .orderBy(pointRules.category),
   ]);
   const total = Number(result?.total ?? own?.total ?? 0);
-  const place = await rankInUnit(db, closed, key, person.unitId, person.id, total);
+  const place = await rankInUnit(db, key, person.unitId, person.id);
   const byMonth = new Map(months.map((m) => [m.periodKey, m.total]));
   return {
     personId: person.id,
