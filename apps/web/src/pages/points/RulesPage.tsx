@@ -1,5 +1,5 @@
-import { DownloadOutlined, HistoryOutlined, InboxOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
-import { Alert, App, AutoComplete, Button, Card, Checkbox, Col, DatePicker, Drawer, Empty, Form, Input, Modal, Result, Row, Segmented, Select, Space, Steps, Table, Tag, Typography, Upload } from 'antd';
+import { DownloadOutlined, HistoryOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
+import { Alert, App, AutoComplete, Button, Card, Checkbox, Col, DatePicker, Drawer, Empty, Form, Input, Modal, Result, Row, Segmented, Select, Space, Steps, Table, Tag, Typography } from 'antd';
 import { PERIOD_KINDS, POINT_SOURCES, POINT_SUBJECTS, type PointSource, type PointSubject } from '@luoshi/contract';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import dayjs, { type Dayjs } from 'dayjs';
@@ -12,6 +12,7 @@ import { useShowError } from '../../components/errors';
 import { FormDrawer } from '../../components/FormDrawer';
 import { useGuardedSubmit } from '../../components/useGuardedSubmit';
 import { Pts } from './shared';
+import { FileDropPicker } from '../../components/FileDropPicker';
 
 const POINTS_RE = /^[+-]?\d{1,6}(\.\d{1,2})?$/;
 
@@ -276,22 +277,7 @@ function ImportModal({ year, onClose }: { year: number; onClose: () => void }) {
       <Steps current={step} size="small" style={{ marginBottom: 20 }} items={[{ title: t('points.import.step1') }, { title: t('points.import.step2') }, { title: t('points.import.step3') }]} />
       {step === 0 && (
         <>
-          <Upload.Dragger
-            accept=".xlsx"
-            maxCount={1}
-            fileList={file ? [{ uid: 'f', name: file.name, status: 'done' }] : []}
-            onRemove={() => setFile(null)}
-            beforeUpload={(f) => {
-              setFile(f);
-              return false;
-            }}
-          >
-            <p className="ant-upload-drag-icon">
-              <InboxOutlined />
-            </p>
-            <p className="ant-upload-text">{t('points.import.drop')}</p>
-            <p className="ant-upload-hint">{t('points.import.dropHint')}</p>
-          </Upload.Dragger>
+          <FileDropPicker accept=".xlsx" file={file} onChange={setFile} text={t('points.import.drop')} hint={t('points.import.dropHint')} />
           <Button type="primary" style={{ marginTop: 16 }} disabled={!file} loading={send.isPending} onClick={() => send.mutate(true)}>
             {t('points.import.check')}
           </Button>

@@ -1,5 +1,5 @@
-import { DownloadOutlined, InboxOutlined } from '@ant-design/icons';
-import { Alert, App, AutoComplete, Button, Card, Col, DatePicker, Empty, Form, Input, Result, Row, Segmented, Select, Space, Steps, Table, Tabs, Tag, Typography, Upload } from 'antd';
+import { DownloadOutlined } from '@ant-design/icons';
+import { Alert, App, AutoComplete, Button, Card, Col, DatePicker, Empty, Form, Input, Result, Row, Segmented, Select, Space, Steps, Table, Tabs, Tag, Typography } from 'antd';
 import { SCORE_PLATFORMS } from '@luoshi/contract';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import dayjs, { type Dayjs } from 'dayjs';
@@ -21,6 +21,7 @@ import { useShowError } from '../../components/errors';
 import { useGuardedSubmit } from '../../components/useGuardedSubmit';
 import { usePagedList } from '../../components/usePagedList';
 import { UnitTreeSelect } from '../../components/UnitTreeSelect';
+import { FileDropPicker } from '../../components/FileDropPicker';
 
 const platformOptions = SCORE_PLATFORMS.map((p) => ({ value: p, label: p }));
 const fmt = (n: number | null) => (n === null ? '—' : n.toLocaleString('zh-CN', { maximumFractionDigits: 2 }));
@@ -101,22 +102,7 @@ function ImportWizard() {
               </Form.Item>
             </Col>
           </Row>
-          <Upload.Dragger
-            accept=".xlsx,.csv"
-            maxCount={1}
-            fileList={file ? [{ uid: 'f', name: file.name, status: 'done' }] : []}
-            onRemove={() => setFile(null)}
-            beforeUpload={(f) => {
-              setFile(f);
-              return false;
-            }}
-          >
-            <p className="ant-upload-drag-icon">
-              <InboxOutlined />
-            </p>
-            <p className="ant-upload-text">{t('score.drop')}</p>
-            <p className="ant-upload-hint">{t('score.dropHint')}</p>
-          </Upload.Dragger>
+          <FileDropPicker accept=".xlsx,.csv" file={file} onChange={setFile} text={t('score.drop')} hint={t('score.dropHint')} />
           <Button type="primary" htmlType="submit" loading={upload.isPending} style={{ marginTop: 16 }}>
             {t('score.next')}
           </Button>
