@@ -51,3 +51,18 @@ export function UnitTreeSelect(props: {
     />
   );
 }
+
+/** The unit filter of a list toolbar: clearable, and a change sends the list back to its first page. */
+export function UnitFilter({ value, onChange, resetPage }: { value?: string; onChange: (unitId: string | undefined) => void; resetPage: () => void }) {
+  return (
+    <UnitTreeSelect
+      allowClear
+      value={value}
+      onChange={(v) => {
+        onChange((v as string) ?? undefined);
+        resetPage();
+      }}
+      style={{ width: 240 }}
+    />
+  );
+}

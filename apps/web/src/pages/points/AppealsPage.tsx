@@ -11,7 +11,7 @@ import { pointsKeys, pointsUrls, type PointAppeal } from '../../api/points';
 import { useShowError } from '../../components/errors';
 import { useGuardedSubmit } from '../../components/useGuardedSubmit';
 import { usePagedList } from '../../components/usePagedList';
-import { UnitTreeSelect } from '../../components/UnitTreeSelect';
+import { UnitFilter } from '../../components/UnitTreeSelect';
 import { Pts } from './shared';
 
 const STATUS_COLORS: Record<PointAppeal['status'], string> = { pending: 'processing', upheld: 'success', dismissed: 'default' };
@@ -95,15 +95,7 @@ export function AppealsPage() {
           }}
           options={[...Object.entries(APPEAL_STATUSES).map(([value, label]) => ({ value, label })), { value: 'all', label: t('points.appeals.all') }]}
         />
-        <UnitTreeSelect
-          allowClear
-          value={unitId}
-          onChange={(v) => {
-            setUnitId((v as string) ?? undefined);
-            resetPage();
-          }}
-          style={{ width: 240 }}
-        />
+        <UnitFilter value={unitId} onChange={setUnitId} resetPage={resetPage} />
       </div>
       <Table<PointAppeal>
         rowKey="id"

@@ -16,7 +16,7 @@ import { FormDrawer } from '../../components/FormDrawer';
 import { PersonSelect } from '../../components/PersonSelect';
 import { useGuardedSubmit } from '../../components/useGuardedSubmit';
 import { usePagedList } from '../../components/usePagedList';
-import { UnitTreeSelect } from '../../components/UnitTreeSelect';
+import { UnitFilter, UnitTreeSelect } from '../../components/UnitTreeSelect';
 import { FileLinks } from '../study/StudyUpload';
 import { Pts } from './shared';
 
@@ -302,15 +302,7 @@ function ClaimList({ tab, onOpen }: { tab: Tab; onOpen: (id: string) => void }) 
     <>
       {tab !== 'mine' && (
         <div className="toolbar">
-          <UnitTreeSelect
-            allowClear
-            value={unitId}
-            onChange={(v) => {
-              setUnitId((v as string) ?? undefined);
-              resetPage();
-            }}
-            style={{ width: 240 }}
-          />
+          <UnitFilter value={unitId} onChange={setUnitId} resetPage={resetPage} />
         </div>
       )}
       <Table<PointClaim>

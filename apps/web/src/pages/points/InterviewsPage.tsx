@@ -12,7 +12,7 @@ import { FormDrawer } from '../../components/FormDrawer';
 import { PersonSelect } from '../../components/PersonSelect';
 import { useGuardedSubmit } from '../../components/useGuardedSubmit';
 import { usePagedList } from '../../components/usePagedList';
-import { UnitTreeSelect } from '../../components/UnitTreeSelect';
+import { UnitFilter } from '../../components/UnitTreeSelect';
 import { GradeTag } from './shared';
 
 type Values = {
@@ -134,15 +134,7 @@ function InterviewList({ status }: { status: 'pending' | 'closed' }) {
   return (
     <>
       <div className="toolbar">
-        <UnitTreeSelect
-          allowClear
-          value={unitId}
-          onChange={(v) => {
-            setUnitId((v as string) ?? undefined);
-            resetPage();
-          }}
-          style={{ width: 240 }}
-        />
+        <UnitFilter value={unitId} onChange={setUnitId} resetPage={resetPage} />
       </div>
       <Table<PointInterview>
         rowKey="id"

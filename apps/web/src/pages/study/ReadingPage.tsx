@@ -12,7 +12,7 @@ import { useShowError } from '../../components/errors';
 import { FormDrawer } from '../../components/FormDrawer';
 import { useGuardedSubmit } from '../../components/useGuardedSubmit';
 import { usePagedList } from '../../components/usePagedList';
-import { UnitTreeSelect } from '../../components/UnitTreeSelect';
+import { UnitFilter, UnitTreeSelect } from '../../components/UnitTreeSelect';
 import { useDefaultUnit } from '../../components/useDefaultUnit';
 import './study.css';
 
@@ -226,15 +226,7 @@ function ProgressTab() {
               resetPage();
             }}
           />
-          <UnitTreeSelect
-            allowClear
-            value={unitId}
-            onChange={(v) => {
-              setUnitId((v as string) ?? undefined);
-              resetPage();
-            }}
-            style={{ width: 240 }}
-          />
+          <UnitFilter value={unitId} onChange={setUnitId} resetPage={resetPage} />
         </Space>
       </div>
       <Table<ReadingProgress>

@@ -12,7 +12,7 @@ import { countWords, studyKeys, studyUrls, type ReadingLog, type Reflection, typ
 import { useShowError } from '../../components/errors';
 import { useGuardedSubmit } from '../../components/useGuardedSubmit';
 import { usePagedList } from '../../components/usePagedList';
-import { UnitTreeSelect } from '../../components/UnitTreeSelect';
+import { UnitFilter } from '../../components/UnitTreeSelect';
 import { RichTextArea } from './RichTextArea';
 
 const STATUS_COLORS: Record<ReflectionStatus, string> = { draft: 'default', submitted: 'processing', returned: 'warning', passed: 'success', excellent: 'red' };
@@ -451,15 +451,7 @@ function Wall() {
   return (
     <>
       <div className="toolbar">
-        <UnitTreeSelect
-          allowClear
-          value={unitId}
-          onChange={(v) => {
-            setUnitId((v as string) ?? undefined);
-            resetPage();
-          }}
-          style={{ width: 240 }}
-        />
+        <UnitFilter value={unitId} onChange={setUnitId} resetPage={resetPage} />
       </div>
       {query.error ? (
         <Empty description={(query.error as Error).message} />

@@ -12,7 +12,7 @@ import { useShowError } from '../../components/errors';
 import { PersonSelect } from '../../components/PersonSelect';
 import { useGuardedSubmit } from '../../components/useGuardedSubmit';
 import { usePagedList } from '../../components/usePagedList';
-import { UnitTreeSelect } from '../../components/UnitTreeSelect';
+import { UnitFilter, UnitTreeSelect } from '../../components/UnitTreeSelect';
 
 const URL = '/api/study/supervisions';
 type Values = { supervisorPersonId: string; unitId: string; fromDate: Dayjs; toDate?: Dayjs | null };
@@ -83,15 +83,7 @@ export function SupervisionPage() {
     <Card>
       <h2 className="page-title">{t('supervision.title')}</h2>
       <div className="toolbar">
-        <UnitTreeSelect
-          allowClear
-          value={unitId}
-          onChange={(v) => {
-            setUnitId((v as string) ?? undefined);
-            resetPage();
-          }}
-          style={{ width: 240 }}
-        />
+        <UnitFilter value={unitId} onChange={setUnitId} resetPage={resetPage} />
         {canWrite && (
           <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
             {t('supervision.create')}
