@@ -54,6 +54,12 @@ export const PERMISSIONS = {
   'points:appeal:submit': '提出积分申诉',
   'points:appeal:decide': '裁定积分申诉',
   'points:supervision:view': '查看包联督导情况',
+  'info:item:read': '查看信息报送',
+  'info:item:submit': '报送信息',
+  'info:item:review': '编辑、校对、审核信息',
+  'info:item:adopt': '采用信息与编发期刊',
+  'info:media:write': '登记媒体报道',
+  'info:settings:write': '信息报送设置与目标任务',
   'audit:log:read': '查看审计日志',
 } as const;
 export type Permission = keyof typeof PERMISSIONS;

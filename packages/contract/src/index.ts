@@ -11,3 +11,4 @@ export * from './study.ts';
 export * from './studyContent.ts';
 export * from './studyStats.ts';
 export * from './points.ts';
+export * from './info.ts';

@@ -4,3 +4,4 @@ export * from './campaigns.ts';
 export * from './study.ts';
 export * from './studyContent.ts';
 export * from './points.ts';
+export * from './info.ts';

@@ -32,6 +32,8 @@ export const BUILTIN_ROLES: { code: string; name: string; scope: DataScopeKind; 
       'study:score:import',
       'points:claim:submit',
       'points:appeal:submit',
+      'info:item:submit',
+      'info:media:write',
     ],
   },
   {
@@ -50,6 +52,7 @@ export const BUILTIN_ROLES: { code: string; name: string; scope: DataScopeKind; 
       'study:reading:write',
       'points:claim:submit',
       'points:appeal:submit',
+      'info:item:submit',
     ],
   },
   {
@@ -72,6 +75,28 @@ export const BUILTIN_ROLES: { code: string; name: string; scope: DataScopeKind; 
       'points:rule:read',
       'points:ledger:read',
       'points:appeal:submit',
+      // 记者 and other staff write items and register their media reports; they see their own
+      'info:item:read',
+      'info:item:submit',
+      'info:media:write',
+    ],
+  },
+  {
+    // 信息科 / 融媒体中心: 编辑、校对、审核 the items routed to them, adopt and compile the issues
+    code: 'info_reviewer',
+    name: '信息编审（编辑/校对/审核）',
+    scope: 'subtree',
+    permissions: [
+      'org:unit:read',
+      'org:person:read',
+      'campaigns:campaign:read',
+      'campaigns:task:read',
+      'points:rule:read',
+      'points:ledger:read',
+      'info:item:read',
+      'info:item:review',
+      'info:item:adopt',
+      'info:media:write',
     ],
   },
   {
