@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cyclePeriods, effectiveDeadline, isPastDue, periodOf, shanghaiDate } from './calendar.ts';
+import { addWorkdays, cyclePeriods, effectiveDeadline, isPastDue, periodOf, shanghaiDate } from './calendar.ts';
 
 describe('Chinese working-day calendar', () => {
   it('moves a deadline in the National Day holiday to the first working day after it', () => {
@@ -17,6 +17,13 @@ describe('Chinese working-day calendar', () => {
   it('treats a 调休 make-up Saturday as a working day', () => {
     // 2026-01-04 (Sunday) is worked in exchange for the New Year holiday.
     expect(effectiveDeadline('2026-01-04')).toBe('2026-01-04');
+  });
+
+  it('counts a review deadline in working days across the National Day holiday', () => {
+    // 2026-09-30 is a Wednesday before the holiday (10-01..10-07): two working days later is 10-09.
+    expect(addWorkdays('2026-09-30', 2)).toBe('2026-10-09');
+    // a Friday plus one working day is the Monday
+    expect(addWorkdays('2026-03-13', 1)).toBe('2026-03-16');
   });
 
   it('dates "today" in Asia/Shanghai, not UTC', () => {

@@ -28,6 +28,16 @@ export function effectiveDeadline(date: string): string {
   return d;
 }
 
+/** The working day `n` working days after `date` (holidays and 调休 make-up days counted as the calendar says). */
+export function addWorkdays(date: string, n: number): string {
+  let d = date;
+  for (let left = n, guard = 0; left > 0 && guard < 400; guard++) {
+    d = addDays(d, 1);
+    if (isWorkday(d)) left--;
+  }
+  return d;
+}
+
 /** Past its (effective) deadline on `today`. */
 export function isPastDue(deadline: string, today: string): boolean {
   return today > effectiveDeadline(deadline);
