@@ -21,6 +21,7 @@ import { campaignsModule } from './modules/campaigns/routes.ts';
 import { auditModule } from './modules/audit/routes.ts';
 import { studyModule } from './modules/study/routes.ts';
 import { pointsModule } from './modules/points/routes.ts';
+import { infoModule } from './modules/info/routes.ts';
 
 /** Every /api route as registered: the scope walk in the tests visits each one. */
 export type RouteEntry = { method: string; url: string; permission?: string; public: boolean };
@@ -30,13 +31,15 @@ declare module 'fastify' {
   }
 }
 
-export const MODULES: Module[] = [authModule, orgModule, campaignsModule, studyModule, pointsModule, auditModule];
+export const MODULES: Module[] = [authModule, orgModule, campaignsModule, studyModule, pointsModule, infoModule, auditModule];
 
 export const MODULE_TAGS = [
   { name: 'auth', description: '登录与会话' },
   { name: 'org', description: '组织：单位、人员、角色、工作小组' },
   { name: 'campaigns', description: '专项行动与重点任务' },
   { name: 'study', description: '学习：学习活动、每周覆盖、心得体会、读书、学习平台积分' },
+  { name: 'points', description: '考核积分' },
+  { name: 'info', description: '信息报送与三审三校：报送、清理、查重、审核、采用、期刊、媒体报道、统计' },
   { name: 'audit', description: '安全审计' },
   { name: 'system', description: '系统' },
 ];
