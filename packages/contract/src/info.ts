@@ -200,7 +200,8 @@ export const InfoVersion = z.object({
 export const InfoVersionList = z.object({ data: z.array(InfoVersion) });
 
 export const DiffPart = z.object({ op: z.enum(['equal', 'insert', 'delete']), text: z.string() });
-export const InfoDiffQuery = z.object({ from: z.coerce.number().int().min(1), to: z.coerce.number().int().min(1) });
+/** without from/to: the first version against the latest */
+export const InfoDiffQuery = z.object({ from: z.coerce.number().int().min(1).optional(), to: z.coerce.number().int().min(1).optional() });
 export const InfoDiff = z.object({
   from: z.number().int(),
   to: z.number().int(),
@@ -472,3 +473,12 @@ export const SaveInfoSettingsBody = z.object({
 });
 
 export const InfoFileRef = FileRef;
+
+// ---- 采用、期刊、媒体报道与目标: requests of their routes ----
+
+export const UpdateInfoPublicationBody = SaveInfoPublicationBody.extend({ version: z.number().int().min(1) });
+/** 印发 an issue as last seen */
+export const IssueInfoIssueBody = z.object({ version: z.number().int().min(1) });
+/** the version the caller saw, for deletes (optional: without it the delete is not checked) */
+export const DeleteVersionQuery = z.object({ version: z.coerce.number().int().min(1).optional() });
+export const InfoTargetExportQuery = InfoTargetListQuery.omit({ page: true, pageSize: true, sort: true });

@@ -540,8 +540,10 @@ export async function listVersions(db: DbLike, caller: Caller, id: string) {
   };
 }
 
-export async function versionPair(db: DbLike, caller: Caller, id: string, from: number, to: number) {
-  await getVisibleItem(db, caller, id);
+export async function versionPair(db: DbLike, caller: Caller, id: string, fromSeq?: number, toSeq?: number) {
+  const item = await getVisibleItem(db, caller, id);
+  const from = fromSeq ?? 1;
+  const to = toSeq ?? item.latestVersion;
   const rows = await db
     .select()
     .from(infoVersions)
