@@ -228,22 +228,8 @@ const META_NOISE: RegExp[] = [
 ];
 
 function removeChrome(text: string, changes: Changes): string {
-  let lines = text.split('\n');
-  const trimmed = () => lines.map((l) => l.trim());
-  let t = trimmed();
-
-  // A template site's list of other articles: from the marker to the end, when all of it is titles.
-  for (let i = 0; i < t.length; i++) {
-    if (!LIST_MARKER.test(t[i]) || t[i].length > 60 || !isTitleLike(t[i])) continue;
-    const rest = t.slice(i + 1).filter((l) => l !== '');
-    if (rest.every((l) => LIST_MARKER.test(l) || isTitleLike(l))) {
-      const dropped = t.slice(i).filter((l) => l !== '');
-      note(changes, 'chrome', dropped.length, dropped.length > 1 ? `${dropped[0]} …（以下 ${dropped.length - 1} 行）` : dropped[0]);
-      lines = lines.slice(0, i);
-      t = trimmed();
-      break;
-    }
-  }
+  const lines = text.split('\n');
+  const t = lines.map((l) => l.trim());
 
   const drop = new Set<number>();
   let prevNonBlank = -1;
@@ -284,8 +270,22 @@ function removeChrome(text: string, changes: Changes): string {
     if (long.startsWith(short) && long.length - short.length <= 4 && short.length >= 6) drop.add(li);
   }
 
-  for (const i of [...drop].sort((x, y) => x - y)) note(changes, 'chrome', 1, t[i]);
-  return lines.filter((_, i) => !drop.has(i)).join('\n');
+  // A template site's list of other articles: from the marker to the end, when all of it is titles.
+  let cut = t.length;
+  for (let i = 0; i < t.length; i++) {
+    if (drop.has(i) || !LIST_MARKER.test(t[i]) || t[i].length > 60 || !isTitleLike(t[i])) continue;
+    const rest = t.slice(i + 1).filter((l, k) => l !== '' && !drop.has(i + 1 + k));
+    if (rest.every((l) => LIST_MARKER.test(l) || isTitleLike(l))) {
+      cut = i;
+      break;
+    }
+  }
+
+  for (const i of [...drop].sort((x, y) => x - y)) if (i < cut) note(changes, 'chrome', 1, t[i]);
+  const tail = t.slice(cut).filter((l, k) => l !== '' && !drop.has(cut + k));
+  if (tail.length) note(changes, 'chrome', tail.length, tail.length > 1 ? `${tail[0]} …（以下 ${tail.length - 1} 行）` : tail[0]);
+  for (let i = cut; i < t.length; i++) if (drop.has(i)) note(changes, 'chrome', 1);
+  return lines.filter((_, i) => i < cut && !drop.has(i)).join('\n');
 }
 
 const QUESTION_PARTICLE = /[吗呢吧么嘛呀]$/;
