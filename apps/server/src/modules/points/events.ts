@@ -33,6 +33,8 @@ export function sourceLink(e: Pick<EventRow, 'sourceType' | 'sourceId' | 'revers
       return `/points/appeals?open=${e.sourceId}`;
     case 'session':
       return `/study/sessions/${e.sourceId}`;
+    case 'info':
+      return `/info/items/${e.sourceId}`;
     default:
       return e.reversesEventId ? `/points/events?id=${e.reversesEventId}` : null;
   }

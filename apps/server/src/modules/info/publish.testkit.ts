@@ -1,0 +1,120 @@
+import { eq } from 'drizzle-orm';
+import { MODULES } from '../../app.ts';
+import type { Db } from '../../db/client.ts';
+import { infoAuthors, infoItems, infoVersions, users } from '../../db/schema/index.ts';
+import type { Agent } from '../../test/harness.ts';
+import { registerPublishRoutes } from './publish.routes.ts';
+
+/** County B's information records (an adopted item with proof, an instruction, an issue, a media report, a target, a file), for the scope walk. */
+
+export const PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082',
+  'hex',
+);
+export const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+
+/**
+ * Until the information module registers these routes itself (its routes.ts calls registerPublishRoutes), tests
+ * of this file's routes add them to the app they build.
+ */
+export function withPublishRoutes() {
+  if (!MODULES.some((m) => m.name === 'info' || m.name === 'info-publish')) MODULES.push({ name: 'info-publish', register: registerPublishRoutes });
+}
+
+let seq = 0;
+
+/** An item that went through review: approved, one version, optional authors. */
+export async function makeApprovedItem(
+  db: Db,
+  opts: {
+    unitId: string;
+    createdBy?: string;
+    title?: string;
+    bodyText?: string;
+    bodyHtml?: string;
+    category?: string;
+    submittedOn?: string;
+    status?: 'draft' | 'reviewing' | 'returned' | 'approved' | 'rejected';
+    authors?: { personId?: string | null; name: string }[];
+  },
+) {
+  const createdBy = opts.createdBy ?? (await db.select({ id: users.id }).from(users).where(eq(users.username, 'admin')))[0].id;
+  const n = ++seq;
+  const title = opts.title ?? `测试信息${n}`;
+  const bodyText = opts.bodyText ?? `这是第${n}条测试信息的正文第一段。\n这是正文第二段。`;
+  const bodyHtml = opts.bodyHtml ?? bodyText.split('\n').map((p) => `<p>${p}</p>`).join('');
+  const submittedOn = opts.submittedOn ?? '2026-03-10';
+  const [item] = await db
+    .insert(infoItems)
+    .values({
+      unitId: opts.unitId,
+      title,
+      bodyHtml,
+      bodyText,
+      category: opts.category ?? '动态信息',
+      status: opts.status ?? 'approved',
+      steps: [],
+      submittedAt: new Date(`${submittedOn}T09:00:00+08:00`),
+      submittedOn,
+      decidedAt: new Date(`${submittedOn}T17:00:00+08:00`),
+      latestVersion: 1,
+      createdBy,
+    })
+    .returning();
+  await db.insert(infoVersions).values({ itemId: item.id, seq: 1, title, bodyHtml, bodyText, stage: '作者', createdBy });
+  if (opts.authors?.length) {
+    await db.insert(infoAuthors).values(opts.authors.map((a, i) => ({ itemId: item.id, seq: i + 1, personId: a.personId ?? null, name: a.name })));
+  }
+  return item;
+}
+
+function ok(res: { statusCode: number; body: string }, what: string) {
+  if (res.statusCode >= 300) throw new Error(`${what}: ${res.statusCode} ${res.body}`);
+  return JSON.parse(res.body);
+}
+
+export type InfoPublishWalk = { byResource: Record<string, string>; params: Record<string, string> };
+
+/** `b` is a liaison of county B (info:item:submit, info:media:write); the admin adopts and sets the target. */
+export async function infoPublishFixtures(db: Db, admin: Agent, b: Agent, unitB: string): Promise<InfoPublishWalk> {
+  const file = ok(await b.upload('/api/info/files', [{ name: '乙县配图.png', content: PNG, type: 'image/png' }]), 'info upload');
+  const item = await makeApprovedItem(db, {
+    unitId: unitB,
+    title: '乙县走查信息',
+    bodyHtml: `<p>乙县走查信息正文</p><p><img src="/api/info/files/${file.id}"></p>`,
+    bodyText: '乙县走查信息正文',
+  });
+  const adoption = ok(
+    await admin.post(`/api/info/items/${item.id}/adoptions`, { kind: 'outlet', outlet: '省委宣传部《宣传工作》', level: '省级', adoptedOn: '2026-03-12', links: ['https://example.com/walk/1'] }),
+    'adoption',
+  );
+  ok(
+    await admin.post(`/api/info/items/${item.id}/instructions`, { leader: '市委书记', level: '市级', content: '乙县做法很好', instructedOn: '2026-03-13' }),
+    'instruction',
+  );
+  const pubs = ok(await admin.get('/api/info/publications'), 'publications');
+  const issue = ok(await admin.post('/api/info/issues', { publicationId: pubs.data[0].id, issueDate: '2026-03-15' }), 'issue');
+  const media = ok(
+    await b.post('/api/info/media', { outlet: '乙县融媒体中心', level: '县级', title: '乙县走查报道', publishedOn: '2026-03-14', idempotencyKey: 'walk-media-b-1' }),
+    'media',
+  );
+  const target = ok(await admin.put('/api/info/targets', { year: 2026, month: 3, subjectType: 'unit', subjectId: unitB, measure: 'media', target: 4 }), 'target');
+  return {
+    byResource: {
+      'info/adoptions': adoption.id,
+      'info/media': media.id,
+      'info/targets': target.id,
+      'info/files': file.id,
+      'info/issues': issue.id,
+      'info/publications': pubs.data[0].id,
+    },
+    params: {},
+  };
+}
+
+/** Issues are department-wide documents: every reader reads the same ones (their writes need info:item:adopt). */
+export const INFO_PUBLISH_SHARED_ROUTES = [
+  'GET /api/info/issues/:id',
+  'GET /api/info/issues/:id/docx',
+  'GET /api/info/issues/:id/pdf',
+];
