@@ -165,6 +165,12 @@ describe('cleanPastedText, case by case', () => {
     expect(cleanPastedText(body).text).toBe(body);
   });
 
+  it('drops the title a template site repeats with its category glued on, and no heading further down', () => {
+    expect(cleanPastedText('县委宣传部年度工作总结范文总结\n县委宣传部年度工作总结范文\n正文。').text).toBe('县委宣传部年度工作总结范文\n正文。');
+    const headings = '正文。\n一、加强学习\n一、加强学习教育\n正文。';
+    expect(cleanPastedText(headings).text).toBe(headings);
+  });
+
   it('turns HTML into paragraphs without link targets, images or navigation', () => {
     const html = `<html><head><style>p { color: red }</style></head><body>
       <div class="crumbs"><a href="/">首页</a> &gt; <a href="/news">工作动态</a></div>

@@ -191,8 +191,8 @@ const CHROME_LINES: RegExp[] = [
   /^[-—–_=·\s]*(?:THE\s*END|END)[-—–_=·\s]*$/i,
   /^分享(?:让更多人看到|给朋友|到[:：]?\s*(?:微信|微博|QQ空间|QQ|朋友圈|好友|[\s、|/])*)$/i,
   /^(?:返回顶部|回到顶部|返回首页|返回列表|返回上一页|TOP)$/i,
-  /^(?:[[【]?[小中大](?:字号)?[\]】]?\s*){1,3}$/,
   /^(?:[[【]?[小中大]字号[\]】]?\s*)+$/,
+  /^[[【]?[大中小][\]】]?(?:\s*[|/]?\s*[[【]?[大中小][\]】]?){1,2}$/,
   /^字[体号](?:大小)?[:：]?\s*(?:[[【]?[大中小][\]】]?\s*)*$/,
   /^字体大.{0,4}$/,
   /^(?:阅读|浏览|点击|访问)(?:数|次数|量|人数)?[:：]?\s*[\d,]*\s*-?\s*次?$/,
@@ -261,13 +261,13 @@ function removeChrome(text: string, changes: Changes): string {
     prevNonBlank = i;
   }
 
-  // The title printed twice, once with the site's category glued on (标题会议 / 标题).
-  for (let i = 0; i + 1 < t.length; i++) {
-    const a = t[i];
-    const b = t[i + 1];
-    if (!a || !b || drop.has(i) || drop.has(i + 1) || a.length > 60 || b.length > 60 || /[。！？]/.test(a + b)) continue;
-    const [long, short, li] = a.length >= b.length ? [a, b, i] : [b, a, i + 1];
-    if (long.startsWith(short) && long.length - short.length <= 4 && short.length >= 6) drop.add(li);
+  // A template site prints the title twice, first with its category glued on (标题会议, then 标题):
+  // only that first line goes, and only at the top of the page.
+  const first = t.findIndex((l, i) => l !== '' && !drop.has(i));
+  if (first >= 0 && first + 1 < t.length) {
+    const [long, short] = [t[first], t[first + 1]];
+    const titleLike = long.length <= 60 && short.length >= 6 && !/[。！？]/.test(long);
+    if (titleLike && long !== short && long.startsWith(short) && long.length - short.length <= 4) drop.add(first);
   }
 
   // A template site's list of other articles: from the marker to the end, when all of it is titles.
@@ -297,7 +297,10 @@ function isHanLike(ch: string | undefined): boolean {
 
 /** Lost characters become a placeholder: `?` + pinyin + `)`, stray replacement / private-use chars, `?` between Han. */
 function markGarbled(text: string): string {
-  let out = text.replace(LOST_WITH_PINYIN, (m, py: string) => (TONE_RE.test(py) || PINYIN_WORD.test(stripTones(py)) ? GARBLED : m));
+  // Toneless pinyin (`?de)`) only counts right after a Han character, so that `what?no)` in English stays.
+  let out = text.replace(LOST_WITH_PINYIN, (m, py: string, at: number, all: string) =>
+    TONE_RE.test(py) || (HAN.test(all[at - 1] ?? '') && PINYIN_WORD.test(py)) ? GARBLED : m,
+  );
   out = out.replace(/[\uFFFD\uE000-\uF8FF]/g, GARBLED);
   const chars = Array.from(out);
   for (let i = 0; i < chars.length; i++) {
@@ -308,7 +311,9 @@ function markGarbled(text: string): string {
     if (!nearLost) {
       if (!isHanLike(prev) || !isHanLike(next)) continue;
       // `是吗?我们…` is a question written with a half-width mark, not a lost character.
-      const clause = chars.slice(0, i).join('').split(/[，。！？；,.!;\n]/).pop() ?? '';
+      let from = i;
+      while (from > 0 && i - from < 60 && !/[，。！？；,.!;\n]/.test(chars[from - 1])) from--;
+      const clause = chars.slice(from, i).join('');
       if (QUESTION_PARTICLE.test(clause) || QUESTION_WORD.test(clause)) continue;
     }
     chars[i] = GARBLED;
@@ -344,7 +349,7 @@ function fullWidthLine(line: string, changes: Changes): string {
     const prev = chars[i - 1];
     const next = chars[i + 1];
     if (c in HALF_TO_FULL) {
-      if (isChineseSide(prev) || (isChineseSide(next) && !/[0-9A-Za-z]/.test(prev ?? ''))) set(i, HALF_TO_FULL[c]);
+      if (isChineseSide(prev) || isChineseSide(next)) set(i, HALF_TO_FULL[c]);
     } else if (c === '.') {
       // A full stop after a Chinese sentence, not a decimal point or a file name.
       if (isHanLike(prev) && (next === undefined || /\s/.test(next) || isChineseSide(next) || next === '"')) set(i, '。');
