@@ -257,6 +257,14 @@ describe('查重 signatures', () => {
     expect(shared).toEqual([]);
   });
 
+  it('estimate the Jaccard similarity of a text that keeps half of another (measured 0.37 exact, 0.41 estimated)', () => {
+    const half = REPORT.slice(0, REPORT.indexOf('会议要求')) + OTHER_REPORT.slice(OTHER_REPORT.indexOf('培训期间'));
+    const exact = exactSimilarity(REPORT, half);
+    expect(exact).toBeGreaterThan(0.25);
+    expect(exact).toBeLessThan(0.5);
+    expect(Math.abs(estimateSimilarity(sigReport, minhashSignature(half)) - exact)).toBeLessThan(0.15);
+  });
+
   it('give one non-negative safe-integer key per band with the band index in the high bits', () => {
     const keys = lshBandKeys(sigReport);
     expect(keys).toHaveLength(BANDS);
