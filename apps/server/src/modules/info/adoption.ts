@@ -124,6 +124,8 @@ export async function adoptItem(tx: DbLike, caller: Caller, actor: Actor, itemId
         createdBy: caller.userId,
       })
       .returning();
+    // the issue changed under whoever is arranging it
+    await tx.update(infoIssues).set({ version: sql`${infoIssues.version} + 1` }).where(eq(infoIssues.id, issue.id));
   } else {
     if (!body.links.length && !body.fileIds.length) throw field('links', '请提供采用证明（链接或扫描件）');
     if (body.adoptedOn > shanghaiDate()) throw field('adoptedOn', '采用日期不能晚于今天');
