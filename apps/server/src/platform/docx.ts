@@ -22,7 +22,9 @@ import {
   PageBreak,
   PageNumber,
   Paragraph,
+  RelativeHorizontalPosition,
   Table,
+  TableAnchorType,
   TableCell,
   TableLayoutType,
   TableRow,
@@ -95,10 +97,10 @@ const CHARS_PER_LINE = 28;
 /** 22 lines fill the type area exactly: 12756 / 22 → 579 twips (28.95 pt) */
 const LINE = Math.floor(TEXT_HEIGHT / LINES_PER_PAGE);
 /**
- * The document grid squeezes each 16 pt character by this much (in 1/4096 pt) so that 28 fit in the 156 mm line,
- * as the official Word templates do.
+ * Sixteen-point characters are 320 twips wide and the line is 8845: each is drawn 0.25 pt closer so that 28 fit.
+ * Run tracking rather than Word's character grid, because LibreOffice lays the grid out differently (18 to a line).
  */
-const CHAR_SPACE = Math.round(((TEXT_WIDTH / CHARS_PER_LINE - GBT9704.bodySizeHalfPoints * 10) / 20) * 4096);
+const BODY_TRACKING = Math.floor(TEXT_WIDTH / CHARS_PER_LINE) - GBT9704.bodySizeHalfPoints * 10;
 /** one 三号 character, in twips */
 const EM = GBT9704.bodySizeHalfPoints * 10;
 
@@ -138,7 +140,6 @@ function masthead(spec: OfficialDocSpec): Paragraph {
       color: GBT9704.red,
       characterSpacing: i < chars.length - 1 ? Math.floor(gapPt * 20) : 0,
       font: font(FONT.xiaobiaosong, FONT.xiaobiaosong),
-      snapToGrid: false,
     }),
   );
   return new Paragraph({
@@ -271,7 +272,7 @@ function blocks(list: OfficialBlock[]): (Paragraph | Table)[] {
             spacing: exact(LINE + 140, { before: LINE, after: LINE / 2 }),
             keepNext: true,
             pageBreakBefore,
-            children: [run(block.text, FONT.xiaobiaosong, SIZE.erhao, { snapToGrid: false })],
+            children: [run(block.text, FONT.xiaobiaosong, SIZE.erhao)],
           }),
         );
         break;
@@ -330,8 +331,9 @@ function signature(sig: { issuer: string; date: string }): Paragraph[] {
 }
 
 /**
- * 版记: a one-column table whose first and last rules are thicker (0.35 mm) than the ones between (0.25 mm).
- * It follows the body; an official who wants it at the foot of the last page moves it there by adding lines.
+ * 版记: a one-column table whose first and last rules are thicker (0.35 mm) than the ones between (0.25 mm), floated
+ * to the foot of the last page as the standard places it. LibreOffice (7.4) sets a float as wide as the type area in
+ * line instead, so a preview shows it straight after the body.
  */
 function colophon(c: NonNullable<OfficialDocSpec['colophon']>): (Paragraph | Table)[] {
   const sihaoEm = SIZE.sihao * 10;
@@ -349,7 +351,7 @@ function colophon(c: NonNullable<OfficialDocSpec['colophon']>): (Paragraph | Tab
             new Paragraph({
               spacing: exact(LINE),
               indent: { left: sihaoEm, right: sihaoEm },
-              tabStops: tabs ? [{ type: TabStopType.RIGHT, position: TEXT_WIDTH - sihaoEm * 2 }] : undefined,
+              tabStops: tabs ? [{ type: TabStopType.RIGHT, position: TEXT_WIDTH - sihaoEm }] : undefined,
               children,
             }),
           ],
@@ -368,7 +370,13 @@ function colophon(c: NonNullable<OfficialDocSpec['colophon']>): (Paragraph | Tab
       width: { size: TEXT_WIDTH, type: WidthType.DXA },
       columnWidths: [TEXT_WIDTH],
       layout: TableLayoutType.FIXED,
-      alignment: AlignmentType.CENTER,
+      margins: { left: 0, right: 0, top: 0, bottom: 0 },
+      float: {
+        horizontalAnchor: TableAnchorType.MARGIN,
+        relativeHorizontalPosition: RelativeHorizontalPosition.CENTER,
+        verticalAnchor: TableAnchorType.MARGIN,
+        absoluteVerticalPosition: TEXT_HEIGHT - rows.length * LINE - 60,
+      },
       borders: { top: thick, bottom: thick, left: none, right: none, insideHorizontal: thin, insideVertical: none },
       rows,
     }),
@@ -402,7 +410,7 @@ export async function officialDocument(spec: OfficialDocSpec): Promise<Buffer> {
       new Paragraph({
         alignment: AlignmentType.CENTER,
         spacing: exact(LINE + 140, { before: LINE * 2 }),
-        children: [run(spec.title, FONT.xiaobiaosong, SIZE.erhao, { snapToGrid: false })],
+        children: [run(spec.title, FONT.xiaobiaosong, SIZE.erhao)],
       }),
     );
   }
@@ -429,6 +437,7 @@ export async function officialDocument(spec: OfficialDocSpec): Promise<Buffer> {
           run: {
             font: font(GBT9704.bodyFont),
             size: GBT9704.bodySizeHalfPoints,
+            characterSpacing: BODY_TRACKING,
             language: { value: 'zh-CN', eastAsia: 'zh-CN' },
           },
           paragraph: { spacing: exact(LINE) },
@@ -450,7 +459,8 @@ export async function officialDocument(spec: OfficialDocSpec): Promise<Buffer> {
               footer: mmToTwip(22),
             },
           },
-          grid: { type: DocumentGridType.LINES_AND_CHARS, linePitch: LINE, charSpace: CHAR_SPACE },
+          // exact line spacing gives the 22 lines; a grid would make LibreOffice snap titles to double lines
+          grid: { type: DocumentGridType.DEFAULT, linePitch: LINE },
         },
         footers: { default: pageFooter('odd'), even: pageFooter('even') },
         children,
