@@ -2,9 +2,7 @@ import { and, eq, like, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, domainEvents, infoActions, infoAdoptions, infoIssues, pointEvents, pointRules } from '../../db/schema/index.ts';
 import { loginAdmin, loginAs, makeCity, makeTestApp, ok, type Agent, type TestCtx } from '../../test/harness.ts';
-import { makeApprovedItem, PDF, PNG, withPublishRoutes } from './publish.testkit.ts';
-
-withPublishRoutes();
+import { makeApprovedItem, PDF, PNG } from './publish.testkit.ts';
 
 let ctx: TestCtx;
 let city: Awaited<ReturnType<typeof makeCity>>;

@@ -4,9 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, infoAdoptions } from '../../db/schema/index.ts';
 import { GBT9704, libreOfficeAvailable } from '../../platform/docx.ts';
 import { loginAdmin, loginAs, makeCity, makeTestApp, ok, type Agent, type TestCtx } from '../../test/harness.ts';
-import { makeApprovedItem, withPublishRoutes } from './publish.testkit.ts';
-
-withPublishRoutes();
+import { makeApprovedItem } from './publish.testkit.ts';
 
 let ctx: TestCtx;
 let city: Awaited<ReturnType<typeof makeCity>>;

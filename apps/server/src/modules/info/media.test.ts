@@ -3,9 +3,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, infoMediaReports, infoTargets } from '../../db/schema/index.ts';
 import { loginAdmin, loginAs, makeCity, makePerson, makeTestApp, ok, type Agent, type TestCtx } from '../../test/harness.ts';
-import { makeApprovedItem, withPublishRoutes } from './publish.testkit.ts';
-
-withPublishRoutes();
+import { makeApprovedItem } from './publish.testkit.ts';
 
 let ctx: TestCtx;
 let city: Awaited<ReturnType<typeof makeCity>>;

@@ -1,9 +1,7 @@
 import { eq } from 'drizzle-orm';
-import { MODULES } from '../../app.ts';
 import type { Db } from '../../db/client.ts';
 import { infoAuthors, infoItems, infoVersions, users } from '../../db/schema/index.ts';
 import type { Agent } from '../../test/harness.ts';
-import { registerPublishRoutes } from './publish.routes.ts';
 
 /** County B's information records (an adopted item with proof, an instruction, an issue, a media report, a target, a file), for the scope walk. */
 
@@ -12,14 +10,6 @@ export const PNG = Buffer.from(
   'hex',
 );
 export const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
-
-/**
- * Until the information module registers these routes itself (its routes.ts calls registerPublishRoutes), tests
- * of this file's routes add them to the app they build.
- */
-export function withPublishRoutes() {
-  if (!MODULES.some((m) => m.name === 'info' || m.name === 'info-publish')) MODULES.push({ name: 'info-publish', register: registerPublishRoutes });
-}
 
 let seq = 0;
 
@@ -110,6 +100,12 @@ export async function infoPublishFixtures(db: Db, admin: Agent, b: Agent, unitB:
     },
     params: {},
   };
+}
+
+/** Body fields the walk sends so that a write reaches the handler (and its scope check) instead of failing validation. */
+export function publishWalkBody(url: string): Record<string, unknown> {
+  if (url.startsWith('/api/info/media/')) return { outlet: '越权', level: '县级', publishedOn: '2026-03-01' };
+  return {};
 }
 
 /** Issues are department-wide documents: every reader reads the same ones (their writes need info:item:adopt). */

@@ -4,9 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pointRules } from '../../db/schema/index.ts';
 import { rowsOf } from '../points/results.ts';
 import { loginAdmin, loginAs, makeCity, makeTestApp, ok, type Agent, type TestCtx } from '../../test/harness.ts';
-import { makeApprovedItem, withPublishRoutes } from './publish.testkit.ts';
-
-withPublishRoutes();
+import { makeApprovedItem } from './publish.testkit.ts';
 
 let ctx: TestCtx;
 let city: Awaited<ReturnType<typeof makeCity>>;
