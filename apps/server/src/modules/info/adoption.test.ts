@@ -132,6 +132,11 @@ describe('采用的前提', () => {
     expect(String(shown.headers['content-disposition'])).toMatch(/^inline/);
     expect((await liaisonB.agent.get(`/api/info/files/${img.id}`)).statusCode).toBe(404);
     expect((await staffA.agent.get(`/api/info/files/${img.id}`)).statusCode).toBe(200);
+    // the usual case: the picture sits in an item its uploader wrote
+    const own = await ok(staffA.agent.upload('/api/info/files', [{ name: '本人配图.png', content: PNG, type: 'image/png' }]), 201);
+    await makeApprovedItem(ctx.db, { unitId: city.countyA.id, createdBy: staffA.user.id, bodyHtml: `<p><img src="/api/info/files/${own.id}"></p>`, bodyText: '' });
+    expect((await liaisonA.agent.get(`/api/info/files/${own.id}`)).statusCode).toBe(200);
+    expect((await liaisonB.agent.get(`/api/info/files/${own.id}`)).statusCode).toBe(404);
   });
 });
 

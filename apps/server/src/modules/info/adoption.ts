@@ -256,27 +256,28 @@ export async function presentInstructions(db: DbLike, where: { itemId?: string; 
 /**
  * A file of the information module the caller may fetch: one they uploaded, a proof scan of an adoption or a scan
  * of an instruction of an item they see, or an image in the body of an item (or of one of its versions) they see.
+ *
+ * An image is looked for first among the items its uploader wrote, authored or acted on (indexed lookups), and only
+ * then among all visible items, so showing an item's pictures never scans every body.
  */
 export async function visibleInfoFile(db: DbLike, caller: Caller, id: string) {
-  const [own] = await db.select().from(files).where(and(eq(files.id, id), eq(files.createdBy, caller.userId)));
-  if (own) return own;
   const [file] = await db.select().from(files).where(eq(files.id, id));
   if (!file) throw notFound('文件');
+  if (file.createdBy === caller.userId) return file;
   const holder = sql`jsonb_build_array(${id}::text)`;
   const ref = `%/api/info/files/${id}%`;
-  const [seen] = await db
-    .select({ id: infoItems.id })
-    .from(infoItems)
-    .where(
-      and(
-        itemVisible(caller),
-        sql`(exists (select 1 from ${infoAdoptions} a where a.item_id = ${infoItems.id} and a.file_ids @> ${holder})
-          or exists (select 1 from ${infoInstructions} i where i.item_id = ${infoItems.id} and i.file_ids @> ${holder})
-          or ${infoItems.bodyHtml} like ${ref}
-          or exists (select 1 from info_versions v where v.item_id = ${infoItems.id} and v.body_html like ${ref}))`,
-      ),
-    )
-    .limit(1);
-  if (!seen) throw notFound('文件');
-  return file;
+  const holds = sql`(exists (select 1 from ${infoAdoptions} a where a.item_id = ${infoItems.id} and a.file_ids @> ${holder})
+    or exists (select 1 from ${infoInstructions} i where i.item_id = ${infoItems.id} and i.file_ids @> ${holder})
+    or ${infoItems.bodyHtml} like ${ref}
+    or exists (select 1 from info_versions v where v.item_id = ${infoItems.id} and v.body_html like ${ref}))`;
+  const uploader = file.createdBy ?? '00000000-0000-0000-0000-000000000000';
+  const near = sql`${infoItems.id} in (
+    select it.id from ${infoItems} it where it.created_by = ${uploader}
+    union select ac.item_id from ${infoActions} ac where ac.actor_id = ${uploader}
+    union select au.item_id from ${infoAuthors} au join users up on up.person_id = au.person_id where up.id = ${uploader})`;
+  for (const where of [and(near, itemVisible(caller), holds), and(itemVisible(caller), holds)]) {
+    const [seen] = await db.select({ id: infoItems.id }).from(infoItems).where(where).limit(1);
+    if (seen) return file;
+  }
+  throw notFound('文件');
 }
