@@ -1,6 +1,6 @@
 import { and, eq, like, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, domainEvents, infoActions, infoAdoptions, infoIssues, pointEvents, pointRules } from '../../db/schema/index.ts';
+import { auditLog, domainEvents, infoActions, infoAdoptions, infoIssues, pointEvents, pointRules, roles } from '../../db/schema/index.ts';
 import { loginAdmin, loginAs, makeCity, makeTestApp, ok, type Agent, type TestCtx } from '../../test/harness.ts';
 import { makeApprovedItem, PDF, PNG } from './publish.testkit.ts';
 
@@ -96,6 +96,10 @@ describe('采用的前提', () => {
     const fake = await reviewer.agent.upload('/api/info/files', [{ name: '截图.png', content: Buffer.from('not a png at all'), type: 'image/png' }]);
     expect(fake.statusCode).toBe(400);
     expect(fake.json().error.message).toContain('内容与扩展名不符');
+    // a reader who neither submits nor adopts uploads nothing
+    await ctx.db.insert(roles).values({ code: 'info_reader', name: '信息查阅', scope: 'unit', permissions: ['info:item:read'] });
+    const reader = await loginAs(ctx, 'info_reader', city.countyA);
+    expect((await reader.agent.upload('/api/info/files', [{ name: '证明.pdf', content: PDF, type: 'application/pdf' }])).statusCode).toBe(403);
     const scan = await ok(reviewer.agent.upload('/api/info/files', [{ name: '采用证明.pdf', content: PDF, type: 'application/pdf' }]), 201);
     const item = await makeApprovedItem(ctx.db, { unitId: city.branchA.id });
     // somebody else's file is as if it did not exist
