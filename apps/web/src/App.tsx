@@ -41,6 +41,15 @@ const PointsInterviewsPage = lazy(() => import('./pages/points/InterviewsPage').
 const PointsAppealsPage = lazy(() => import('./pages/points/AppealsPage').then((m) => ({ default: m.AppealsPage })));
 const PointsSupervisionPage = lazy(() => import('./pages/points/SupervisionPage').then((m) => ({ default: m.PointsSupervisionPage })));
 const MyPointsPage = lazy(() => import('./pages/points/MyPointsPage').then((m) => ({ default: m.MyPointsPage })));
+const InfoItemListPage = lazy(() => import('./pages/info/ItemListPage').then((m) => ({ default: m.ItemListPage })));
+const InfoItemFormPage = lazy(() => import('./pages/info/ItemFormPage').then((m) => ({ default: m.ItemFormPage })));
+const InfoItemDetailPage = lazy(() => import('./pages/info/ItemDetailPage').then((m) => ({ default: m.ItemDetailPage })));
+const InfoIssuesPage = lazy(() => import('./pages/info/IssuesPage').then((m) => ({ default: m.IssuesPage })));
+const InfoIssuePage = lazy(() => import('./pages/info/IssuePage').then((m) => ({ default: m.IssuePage })));
+const InfoMediaPage = lazy(() => import('./pages/info/MediaPage').then((m) => ({ default: m.MediaPage })));
+const InfoTargetsPage = lazy(() => import('./pages/info/TargetsPage').then((m) => ({ default: m.TargetsPage })));
+const InfoStatsPage = lazy(() => import('./pages/info/StatsPage').then((m) => ({ default: m.StatsPage })));
+const InfoSettingsPage = lazy(() => import('./pages/info/SettingsPage').then((m) => ({ default: m.SettingsPage })));
 const NotFoundPage = lazy(() => import('./pages/home/NotFoundPage').then((m) => ({ default: m.NotFoundPage })));
 
 const queryClient = new QueryClient({
@@ -114,6 +123,17 @@ export function Root() {
                 <Route path="points/appeals" element={<PointsAppealsPage />} />
                 <Route path="points/supervision" element={<PointsSupervisionPage />} />
                 <Route path="points/me" element={<MyPointsPage />} />
+                <Route path="info/items" element={<InfoItemListPage />} />
+                <Route path="info/todo" element={<InfoItemListPage todo />} />
+                <Route path="info/items/new" element={<InfoItemFormPage />} />
+                <Route path="info/items/:id" element={<InfoItemDetailPage />} />
+                <Route path="info/items/:id/edit" element={<InfoItemFormPage />} />
+                <Route path="info/issues" element={<InfoIssuesPage />} />
+                <Route path="info/issues/:id" element={<InfoIssuePage />} />
+                <Route path="info/media" element={<InfoMediaPage />} />
+                <Route path="info/targets" element={<InfoTargetsPage />} />
+                <Route path="info/stats" element={<InfoStatsPage />} />
+                <Route path="info/settings" element={<InfoSettingsPage />} />
                 <Route path="*" element={<NotFoundPage />} />
               </Route>
             </Routes>

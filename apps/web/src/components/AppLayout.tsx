@@ -4,6 +4,7 @@ import {
   CalendarOutlined,
   DashboardOutlined,
   DownOutlined,
+  FileTextOutlined,
   FlagOutlined,
   GlobalOutlined,
   KeyOutlined,
@@ -14,18 +15,19 @@ import {
   ScheduleOutlined,
   TrophyOutlined,
 } from '@ant-design/icons';
-import { Button, Dropdown, Layout, Menu, Space, Spin } from 'antd';
+import { Badge, Button, Dropdown, Layout, Menu, Space, Spin } from 'antd';
 import type { MenuProps } from 'antd';
 import { useQueryClient } from '@tanstack/react-query';
 import { Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { logout, useMe } from '../api/auth';
+import { useTodoCount } from '../api/info';
 import { LANGUAGES, setLanguage, type LanguageCode } from '../i18n';
 import { ChangePasswordModal } from './ChangePasswordModal';
 import { ErrorBoundary } from './ErrorBoundary';
 
-type NavItem = { key: string; icon?: React.ReactNode; label: string; perms?: string[]; children?: NavItem[] };
+type NavItem = { key: string; icon?: React.ReactNode; label: string; perms?: string[]; children?: NavItem[]; badge?: number };
 
 export function AppLayout() {
   const { t, i18n } = useTranslation();
@@ -35,6 +37,8 @@ export function AppLayout() {
   const qc = useQueryClient();
   const [collapsed, setCollapsed] = useState(false);
   const [pwdOpen, setPwdOpen] = useState(false);
+  // 待我审核 carries its count: one cheap list request for the reviewers.
+  const todo = useTodoCount(!!me?.permissions.includes('info:item:review'));
 
   if (isLoading) {
     return (
@@ -83,6 +87,20 @@ export function AppLayout() {
         { key: '/points/supervision', label: t('nav.pointsSupervision'), perms: ['points:supervision:view'] },
         { key: '/points/rules', label: t('nav.pointsRules'), perms: ['points:rule:read'] },
         { key: '/points/periods', label: t('nav.pointsPeriods'), perms: ['points:period:manage'] },
+      ],
+    },
+    {
+      key: '/info',
+      icon: <FileTextOutlined />,
+      label: t('nav.info'),
+      children: [
+        { key: '/info/items', label: t('nav.infoItems'), perms: ['info:item:read'] },
+        { key: '/info/todo', label: t('nav.infoTodo'), perms: ['info:item:review'], badge: todo.data },
+        { key: '/info/issues', label: t('nav.infoIssues'), perms: ['info:item:read'] },
+        { key: '/info/media', label: t('nav.infoMedia'), perms: ['info:item:read'] },
+        { key: '/info/targets', label: t('nav.infoTargets'), perms: ['info:item:read'] },
+        { key: '/info/stats', label: t('nav.infoStats'), perms: ['info:item:read'] },
+        { key: '/info/settings', label: t('nav.infoSettings'), perms: ['info:settings:write'] },
       ],
     },
     { key: '/org', icon: <ApartmentOutlined />, label: t('nav.org'), perms: ['org:unit:read'] },
@@ -138,7 +156,16 @@ export function AppLayout() {
             key: n.key,
             icon: n.icon,
             label: n.label,
-            children: n.children?.map((c) => ({ key: c.key, label: c.label })),
+            children: n.children?.map((c) => ({
+              key: c.key,
+              label: c.badge ? (
+                <span>
+                  {c.label} <Badge count={c.badge} size="small" offset={[4, -2]} />
+                </span>
+              ) : (
+                c.label
+              ),
+            })),
           }))}
           onClick={({ key }) => navigate(key)}
         />

@@ -40,6 +40,8 @@ export function HomePage() {
   const overdue = useCount('overdue', '/api/tasks', { overdue: 'true' }, canTasks);
   const toReview = useCount('toReview', '/api/reports', { toReview: 'true' }, canReview);
   const active = useCount('active', '/api/campaigns', { status: 'active' }, canCampaigns);
+  const canInfoReview = useCan('info:item:review');
+  const infoTodo = useCount('infoTodo', '/api/info/items', { todo: 'true' }, canInfoReview);
   const campaigns = useQuery({
     queryKey: ['home', 'campaigns'],
     queryFn: () => api.list<Campaign>('/api/campaigns', { status: 'active', pageSize: 12, sort: '-startDate' }),
@@ -93,6 +95,11 @@ export function HomePage() {
         {canCampaigns && (
           <Col flex="1 1 200px">
             <Stat title={t('home.activeCampaigns')} value={active.data} to="/campaigns" />
+          </Col>
+        )}
+        {canInfoReview && (
+          <Col flex="1 1 200px">
+            <Stat title={t('home.infoTodo')} value={infoTodo.data} to="/info/todo" />
           </Col>
         )}
       </Row>
