@@ -9,6 +9,8 @@ import { loginAdmin, loginAs, makeCity, makePerson, makeTestApp, type Agent, typ
 import { sessionsWalkBody, STUDY_SHARED_ROUTES, studySessionFixtures, type StudySessionWalk } from './modules/study/sessions.testkit.ts';
 import { studyContentFixtures, studyWalkBody } from './modules/study/content.testkit.ts';
 import { POINTS_SHARED_ROUTES, pointsFixtures, type PointsWalk } from './modules/points/workflow.testkit.ts';
+import { infoItemFixtures, infoWalkBody } from './modules/info/items.testkit.ts';
+import { INFO_PUBLISH_SHARED_ROUTES, infoPublishFixtures, publishWalkBody } from './modules/info/publish.testkit.ts';
 
 let ctx: TestCtx;
 let a: Agent; // liaison of county A
@@ -18,6 +20,7 @@ let ids: Record<string, string> = {};
 let study: StudySessionWalk = { byResource: {}, params: {} };
 let studyContentIds: Record<string, string> = {};
 let points: PointsWalk = { byResource: {}, params: {} };
+let infoIds: Record<string, string> = {};
 const B_MARK = '乙县';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
@@ -67,6 +70,7 @@ beforeAll(async () => {
   study = await studySessionFixtures(admin, b, city.countyB.id, personB.id);
   studyContentIds = await studyContentFixtures(b, campaign.id);
   points = await pointsFixtures(ctx.db, admin, b, city.countyB.id);
+  infoIds = { ...(await infoPublishFixtures(ctx.db, admin, b, city.countyB.id)).byResource, ...(await infoItemFixtures(b)) };
 }, 120_000);
 afterAll(() => ctx.close());
 
@@ -78,6 +82,7 @@ function fill(url: string): string | null {
     ...study.byResource,
     ...studyContentIds,
     ...points.byResource,
+    ...infoIds,
     'org/units': ids.unit,
     'org/persons': ids.person,
     'org/groups': ids.group,
@@ -105,7 +110,7 @@ function fill(url: string): string | null {
 }
 
 /** Routes with parameters that are not county data: templates and role definitions are the same for everyone. */
-const SHARED = new Set(['GET /api/org/imports/template/:kind', ...STUDY_SHARED_ROUTES, ...POINTS_SHARED_ROUTES]);
+const SHARED = new Set(['GET /api/org/imports/template/:kind', ...STUDY_SHARED_ROUTES, ...POINTS_SHARED_ROUTES, ...INFO_PUBLISH_SHARED_ROUTES]);
 
 describe('scope walk: county A never reaches county B', () => {
   it('the fixtures are real: county B itself reads every one of its records', async () => {
@@ -126,7 +131,7 @@ describe('scope walk: county A never reaches county B', () => {
     for (const r of withParams) {
       const url = fill(r.url);
       expect(url, `no county B fixture for ${r.method} ${r.url}`).not.toBeNull();
-      const body = r.method === 'GET' ? undefined : { version: 1, name: '越权', title: '越权', decision: 'accept', comment: '越权', parentId: ids.unit, leadUnitId: ids.unit, deadline: '2026-12-31', items: [{ title: '越权', leadUnitId: ids.unit, deadline: '2026-12-31' }], content: '越权', percent: 50, username: 'walker_x', password: 'Walk-pass-2026', roleIds: [ids.role], fileIds: [], idempotencyKey: `walk-${r.url}`, ...sessionsWalkBody(r.url), ...studyWalkBody(r.method, r.url) };
+      const body = r.method === 'GET' ? undefined : { version: 1, name: '越权', title: '越权', decision: 'accept', comment: '越权', parentId: ids.unit, leadUnitId: ids.unit, deadline: '2026-12-31', items: [{ title: '越权', leadUnitId: ids.unit, deadline: '2026-12-31' }], content: '越权', percent: 50, username: 'walker_x', password: 'Walk-pass-2026', roleIds: [ids.role], fileIds: [], idempotencyKey: `walk-${r.url}`, ...sessionsWalkBody(r.url), ...studyWalkBody(r.method, r.url), ...infoWalkBody(r.url), ...publishWalkBody(r.url) };
       for (const agent of [a, staffA]) {
         const res = await (r.method === 'GET' ? agent.get(url!) : agent[r.method.toLowerCase() as 'post' | 'patch' | 'put' | 'delete'](url!, body));
         if (![403, 404].includes(res.statusCode)) leaks.push(`${r.method} ${r.url} → ${res.statusCode} ${res.body.slice(0, 120)}`);

@@ -3,19 +3,19 @@ import sanitizeHtml from 'sanitize-html';
 import type { InfoItem, InfoItemSummary } from '@luoshi/contract';
 import type { DbLike } from '../../db/client.ts';
 import {
-  campaigns, files, infoActions, infoAdoptions, infoAuthors, infoInstructions, infoIssues, infoItems, infoVersions, persons,
+  campaigns, infoActions, infoAdoptions, infoAuthors, infoInstructions, infoItems, infoVersions, persons,
   tasks, units, users,
 } from '../../db/schema/index.ts';
 import { audit, type Actor } from '../../platform/audit.ts';
 import { addWorkdays, shanghaiDate } from '../../platform/calendar.ts';
-import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts';
-import { presentFile } from '../../platform/files.ts';
+import { badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts';
 import { envelope, likeText, orderOf, pageOf, type ListParams } from '../../platform/list.ts';
 import { pathInScope, unitInScope } from '../../platform/scope.ts';
 import type { Caller } from '../../platform/session.ts';
 import { htmlToText } from '../../platform/text.ts';
 import { getUnitInScope } from '../org/units.ts';
 import { authorSide, getVisibleItem, holdsStep, itemVisible, ownItem, type InfoItemRow } from './access.ts';
+import { presentAdoptions, presentInstructions } from './adoption.ts';
 import { dupText, findNearDuplicates, indexItem, presentMatches } from './dup.ts';
 import { loadSettings, reviewerNames } from './settings.ts';
 
@@ -458,13 +458,8 @@ export async function presentItem(db: DbLike, caller: Caller, id: string): Promi
       .from(infoActions)
       .where(eq(infoActions.itemId, id))
       .orderBy(asc(infoActions.at)),
-    db
-      .select({ a: infoAdoptions, number: infoIssues.number, year: infoIssues.year, issueStatus: infoIssues.status })
-      .from(infoAdoptions)
-      .leftJoin(infoIssues, eq(infoIssues.id, infoAdoptions.issueId))
-      .where(eq(infoAdoptions.itemId, id))
-      .orderBy(asc(infoAdoptions.adoptedOn)),
-    db.select().from(infoInstructions).where(eq(infoInstructions.itemId, id)).orderBy(asc(infoInstructions.instructedOn)),
+    presentAdoptions(db, { itemId: id }),
+    presentInstructions(db, { itemId: id }),
     db
       .select({ campaignName: campaigns.name, taskTitle: tasks.title })
       .from(infoItems)
@@ -474,10 +469,6 @@ export async function presentItem(db: DbLike, caller: Caller, id: string): Promi
     presentMatches(db, caller, item.dupMatches),
     reviewerNames(db, item.steps.flatMap((s) => s.reviewerIds)),
   ]);
-  const fileIds = [...adoptionRows.flatMap((r) => r.a.fileIds), ...instructionRows.flatMap((r) => r.fileIds)];
-  const fileRows = fileIds.length ? await db.select().from(files).where(inArray(files.id, fileIds)) : [];
-  const fileById = new Map(fileRows.map((f) => [f.id, presentFile(f)]));
-  const filesOf = (ids: string[]) => ids.flatMap((f) => (fileById.has(f) ? [fileById.get(f)!] : []));
   return {
     ...summary,
     bodyHtml: item.bodyHtml,
@@ -500,20 +491,8 @@ export async function presentItem(db: DbLike, caller: Caller, id: string): Promi
       actorName,
       at: a.at.toISOString(),
     })),
-    adoptionList: adoptionRows.map(({ a, number, year }) => ({
-      id: a.id,
-      kind: a.kind,
-      issueId: a.issueId,
-      issueLabel: number != null ? `${a.outlet} ${year}年第${number}期` : null,
-      outlet: a.outlet,
-      level: a.level,
-      adoptedOn: a.adoptedOn,
-      links: a.links,
-      files: filesOf(a.fileIds),
-      editorNote: a.editorNote,
-      note: a.note,
-    })),
-    instructions: instructionRows.map((r) => ({ id: r.id, leader: r.leader, level: r.level, content: r.content, instructedOn: r.instructedOn, files: filesOf(r.fileIds) })),
+    adoptionList: adoptionRows,
+    instructions: instructionRows,
     can,
     version: item.version,
   };

@@ -9,7 +9,6 @@ import { AppError, badRequest } from '../../platform/errors.ts';
 import { actorOf, callerOf } from '../../platform/session.ts';
 import { cleanPastedText, docxToText, wordDiff, type CleanResult } from '../../platform/text.ts';
 import type { App, Deps, Module } from '../../platform/types.ts';
-import { getVisibleItem } from './access.ts';
 import { checkText, dupText, presentMatches } from './dup.ts';
 import { createItem, deleteDraft, listItems, listVersions, presentItem, reviewItem, submitItem, updateItem, versionPair } from './items.ts';
 import { registerPublishRoutes } from './publish.routes.ts';
