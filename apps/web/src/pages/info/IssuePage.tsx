@@ -94,11 +94,10 @@ function IssueEditor({ issue, onReload }: { issue: InfoIssue; onReload: () => vo
         <div className="info-head">
           <div>
             <Typography.Title level={4} style={{ margin: 0 }}>
-              {issue.publicationName} {issue.label}
+              {issue.label}
             </Typography.Title>
             <Space style={{ marginTop: 8 }}>
               <Tag color={issue.status === 'issued' ? 'success' : 'processing'}>{t(`info.issues.statuses.${issue.status}`)}</Tag>
-              <Typography.Text type="secondary">{t('info.issues.total', { n: issue.totalNumber })}</Typography.Text>
             </Space>
           </div>
           <Space wrap>
@@ -126,10 +125,10 @@ function IssueEditor({ issue, onReload }: { issue: InfoIssue; onReload: () => vo
                 {t('info.issue.issue')}
               </Button>
             )}
-            <Button icon={<FileWordOutlined />} onClick={() => get(infoUrls.issueDocx(issue.id), `${issue.publicationName}${issue.label}.docx`)}>
+            <Button icon={<FileWordOutlined />} onClick={() => get(infoUrls.issueDocx(issue.id), `${issue.label}.docx`)}>
               {t('info.issue.docx')}
             </Button>
-            <Button icon={<FilePdfOutlined />} onClick={() => get(infoUrls.issuePdf(issue.id), `${issue.publicationName}${issue.label}.pdf`)}>
+            <Button icon={<FilePdfOutlined />} onClick={() => get(infoUrls.issuePdf(issue.id), `${issue.label}.pdf`)}>
               {t('info.issue.pdf')}
             </Button>
           </Space>

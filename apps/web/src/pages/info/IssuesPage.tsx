@@ -74,7 +74,7 @@ export function IssuesPage() {
         locale={{ emptyText: query.error ? (query.error as Error).message : t('info.issues.empty') }}
         columns={[
           { title: t('info.issues.publication'), dataIndex: 'publicationName', width: 200 },
-          { title: t('info.issues.number'), dataIndex: 'label', render: (v: string, r) => <Link to={`/info/issues/${r.id}`}>{v}</Link> },
+          { title: t('info.issues.number'), dataIndex: 'number', render: (v: number, r) => <Link to={`/info/issues/${r.id}`}>{t('info.issues.numberLabel', { year: r.year, n: v })}</Link> },
           { title: t('info.issues.totalNumber'), dataIndex: 'totalNumber', width: 110, render: (v: number) => t('info.issues.total', { n: v }) },
           { title: t('info.issues.date'), dataIndex: 'issueDate', width: 120 },
           { title: t('info.issues.items'), dataIndex: 'itemCount', width: 100, align: 'right' },

@@ -307,7 +307,7 @@ export function ItemDetailPage() {
             {item.actions.length ? (
               <Timeline
                 items={item.actions.map((a) => ({
-                  color: a.action === 'return' || a.action === 'reject' ? 'red' : a.action === 'approve' || a.action === 'adopt' ? 'green' : 'blue',
+                  color: a.action === 'return' || a.action === 'reject' ? 'red' : a.action === 'approve' || a.action === 'adopt' || a.action === 'instruct' ? 'green' : '#1677ff',
                   content: (
                     <div className="info-flow">
                       <div>

@@ -114,7 +114,7 @@ export function ItemListPage({ todo }: { todo?: boolean }) {
         loading={query.isFetching}
         dataSource={rows}
         pagination={pagination}
-        scroll={{ x: 1200 }}
+        scroll={{ x: 1100 }}
         locale={{ emptyText: query.error ? (query.error as Error).message : t(view === 'todo' ? 'info.list.emptyTodo' : 'info.list.empty') }}
         columns={[
           {
@@ -131,23 +131,23 @@ export function ItemListPage({ todo }: { todo?: boolean }) {
               </>
             ),
           },
-          { title: t('info.item.category'), dataIndex: 'category', width: 96 },
+          { title: t('info.item.category'), dataIndex: 'category', width: 90 },
           {
             title: t('info.item.unit'),
             dataIndex: 'unitName',
-            width: 150,
+            width: 140,
             render: (v: string, r) => (
               <Tooltip title={r.unitPath}>
                 <span>{v}</span>
               </Tooltip>
             ),
           },
-          { title: t('info.item.status'), dataIndex: 'status', width: 120, render: (_: unknown, r) => <StatusTag item={r} /> },
-          { title: t('info.item.holder'), key: 'holder', width: 190, render: (_, r) => <HolderCell item={r} /> },
-          { title: t('info.item.authors'), key: 'authors', width: 130, render: (_, r) => r.authors.map((a) => a.name).join('、') || '—' },
-          { title: t('info.item.dup'), dataIndex: 'dupTop', width: 100, render: (v: number) => <DupTag top={v} threshold={threshold} /> },
-          { title: t('info.item.adoptions'), key: 'adoptions', width: 130, render: (_, r) => <LevelTags adoptions={r.adoptions} /> },
-          { title: t('info.item.submittedOn'), dataIndex: 'submittedOn', width: 110, render: (v: string | null) => v ?? '—' },
+          { title: t('info.item.status'), dataIndex: 'status', width: 110, render: (_: unknown, r) => <StatusTag item={r} /> },
+          { title: t('info.item.holder'), key: 'holder', width: 170, render: (_, r) => <HolderCell item={r} /> },
+          { title: t('info.item.authors'), key: 'authors', width: 100, render: (_, r) => r.authors.map((a) => a.name).join('、') || '—' },
+          { title: t('info.item.dup'), dataIndex: 'dupTop', width: 90, render: (v: number) => <DupTag top={v} threshold={threshold} /> },
+          { title: t('info.item.adoptions'), key: 'adoptions', width: 100, render: (_, r) => <LevelTags adoptions={r.adoptions} /> },
+          { title: t('info.item.submittedOn'), dataIndex: 'submittedOn', width: 100, render: (v: string | null) => v ?? '—' },
         ]}
       />
     </Card>
