@@ -212,7 +212,7 @@ function Publications() {
         dataSource={pubs.data?.data ?? []}
         locale={{ emptyText: t('info.settings.noPublications') }}
         columns={[
-          { title: t('info.settings.pubName'), dataIndex: 'name', render: (v: string, p) => (p.disabled ? <Typography.Text delete>{v}</Typography.Text> : v) },
+          { title: t('info.settings.pubName'), dataIndex: 'name', width: 140, render: (v: string, p) => (p.disabled ? <Typography.Text delete>{v}</Typography.Text> : v) },
           { title: t('info.adopt.level'), dataIndex: 'level', width: 80 },
           { title: t('info.settings.issuer'), dataIndex: 'issuer', width: 200 },
           { title: t('info.issue.colophon'), key: 'c', render: (_, p) => p.colophon.map((l) => `${l.label}：${l.text}`).join('；') || '—' },
