@@ -94,6 +94,12 @@ describe('cleanPastedText on a copied county news page', () => {
     expect(chrome?.samples).toContain('头部');
   });
 
+  it('drops a site footer (copyright, ICP filing, 主办单位) but keeps a sentence that mentions copyright', () => {
+    const page = ['县里举办版权保护宣传周活动，向群众讲解著作权知识。', '版权所有 © 2026 某县融媒体中心', '某ICP备12345678号-1 公网安备 11010502000001号', '主办单位：某县融媒体中心'].join('\n');
+    const out = cleanPastedText(page).text;
+    expect(out).toBe('县里举办版权保护宣传周活动，向群众讲解著作权知识。');
+  });
+
   it('removes the hidden-text marker and warns that 520 characters are missing after paragraph 4', () => {
     expect(r.text).not.toMatch(/隐藏|下载后查看|---/);
     expect(r.changes.find((c) => c.kind === 'hidden_marker')).toMatchObject({ count: 1, samples: ['---此处隐藏520字,下载后查看---'] });

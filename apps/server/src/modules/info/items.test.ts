@@ -256,8 +256,10 @@ describe('范围与审计', () => {
     const list = await ok(liaisonA.get('/api/info/items?pageSize=200'));
     expect(list.data.every((r: { unitName: string }) => r.unitName.startsWith('甲县'))).toBe(true);
 
-    const own = await ok(staffA.agent.post('/api/info/items', body('我写的稿件', '支部开展主题党日活动。', { authors: [{ personId: staffA.person.id, name: staffA.person.name }] })), 201);
+    const own = await ok(staffA.agent.post('/api/info/items', body('我写的稿件', '支部开展主题党日活动。', { authors: [{ personId: staffA.person.id, name: '别人的名字' }, { name: '通讯员小王' }] })), 201);
     expect(own.unitName).toBe('甲县机关党支部');
+    // a person author is named as their record names them; a name-only author as written
+    expect(own.authors).toEqual([{ personId: staffA.person.id, name: staffA.person.name }, { personId: null, name: '通讯员小王' }]);
     const staffList = await ok(staffA.agent.get('/api/info/items?pageSize=200'));
     expect(staffList.data.map((r: { id: string }) => r.id)).toEqual([own.id]);
     // the county liaison above the branch sees it

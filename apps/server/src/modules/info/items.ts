@@ -76,11 +76,15 @@ async function checkRefs(tx: DbLike, unit: { path: string }, input: SaveItemInpu
   }
 }
 
+/** Authors in order; one who is a person of the unit is named as the person record names them. */
 async function writeAuthors(tx: DbLike, itemId: string, authors: SaveItemInput['authors']) {
   await tx.delete(infoAuthors).where(eq(infoAuthors.itemId, itemId));
-  if (authors.length) {
-    await tx.insert(infoAuthors).values(authors.map((a, i) => ({ itemId, seq: i + 1, personId: a.personId ?? null, name: a.name })));
-  }
+  if (!authors.length) return;
+  const ids = authors.map((a) => a.personId).filter((x): x is string => !!x);
+  const names = new Map(ids.length ? (await tx.select({ id: persons.id, name: persons.name }).from(persons).where(inArray(persons.id, ids))).map((p) => [p.id, p.name]) : []);
+  await tx
+    .insert(infoAuthors)
+    .values(authors.map((a, i) => ({ itemId, seq: i + 1, personId: a.personId ?? null, name: (a.personId && names.get(a.personId)) || a.name })));
 }
 
 /** 新建信息 (草稿, or submitted at once). The idempotency key makes a double click one item. */
