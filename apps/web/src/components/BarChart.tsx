@@ -6,8 +6,11 @@ import { CanvasRenderer } from 'echarts/renderers';
 
 echarts.use([EBarChart, GridComponent, TooltipComponent, CanvasRenderer]);
 
-/** A horizontal bar chart of percentages (progress per campaign or unit). */
-export function PercentBarChart({ items, height = 320 }: { items: { name: string; value: number; danger?: boolean }[]; height?: number }) {
+/**
+ * A horizontal bar chart of percentages (progress per campaign or unit), or of plain values with `unit` (scores,
+ * counts), where negative values draw to the left.
+ */
+export function PercentBarChart({ items, height = 320, unit }: { items: { name: string; value: number; danger?: boolean }[]; height?: number; unit?: string }) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!ref.current) return;
@@ -15,8 +18,8 @@ export function PercentBarChart({ items, height = 320 }: { items: { name: string
     const data = [...items].reverse();
     chart.setOption({
       grid: { left: 8, right: 48, top: 8, bottom: 8, containLabel: true },
-      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v: unknown) => `${v}%` },
-      xAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v: unknown) => (unit === undefined ? `${v}%` : `${v}${unit}`) },
+      xAxis: unit === undefined ? { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } } : { type: 'value', axisLabel: { formatter: `{value}${unit}` } },
       yAxis: {
         type: 'category',
         data: data.map((d) => d.name),
@@ -27,7 +30,7 @@ export function PercentBarChart({ items, height = 320 }: { items: { name: string
           type: 'bar',
           barMaxWidth: 22,
           data: data.map((d) => ({ value: d.value, itemStyle: { color: d.danger ? '#cf1322' : '#c8161d' } })),
-          label: { show: true, position: 'right', formatter: '{c}%' },
+          label: { show: true, position: 'right', formatter: unit === undefined ? '{c}%' : `{c}${unit}` },
         },
       ],
     });

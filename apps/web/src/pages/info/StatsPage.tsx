@@ -24,11 +24,9 @@ export function StatsPage() {
   const params = { period, by, unitId };
   const q = useQuery({ queryKey: [...infoKeys.stats, params], queryFn: () => api.get<InfoStats>(infoUrls.stats, params) });
   const rows = q.data?.rows ?? [];
-  // The chart compares scores with the leader's (100%): the shared chart draws shares.
   const chart = useMemo(() => {
     const top = rows.slice(0, 15);
-    const max = Math.max(...top.map((r) => Number(r.score)), 0);
-    return max > 0 ? top.map((r) => ({ name: r.name, value: Math.round((Number(r.score) / max) * 100) })) : [];
+    return top.some((r) => Number(r.score) !== 0) ? top.map((r) => ({ name: r.name, value: Number(r.score), danger: Number(r.score) < 0 })) : [];
   }, [rows]);
   const totals = q.data?.totals;
   return (
@@ -58,7 +56,7 @@ export function StatsPage() {
       </div>
       {chart.length > 0 && (
         <Card size="small" className="info-card" title={t('info.stats.chart')}>
-          <PercentBarChart items={chart} height={Math.max(160, chart.length * 28 + 20)} />
+          <PercentBarChart items={chart} unit={t('info.stats.pointsUnit')} height={Math.max(160, chart.length * 28 + 20)} />
         </Card>
       )}
       <Table<InfoStatsRow>
