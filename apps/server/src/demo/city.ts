@@ -279,6 +279,7 @@ export function demoAccounts(org: Org): AccountSpec[] {
     { username: c0.key, personKey: first(org, c0.key, '联络员').key, roles: ['liaison'], note: `${c0.name}委宣传部联络员：分解任务、审核本县进展，只见本县` },
     { username: `${c0.key}.zhibu`, personKey: first(org, `${c0.key}/branch`, '支部书记').key, roles: ['branch_secretary'], note: `${c0.name}委宣传部机关党支部书记，只见本支部` },
     { username: `${c0.key}.jizhe`, personKey: first(org, `${c0.key}/media`, '记者').key, roles: ['staff'], note: `${c0.name}融媒体中心记者，只见本人任务` },
+    { username: 'shi.bianji', personKey: peopleOf(org, 'city/office', '干事')[0].key, roles: ['info_reviewer'], note: '市委宣传部办公室（信息科）编辑：三审三校第一环，编辑各单位报送的信息，见“待我审核”' },
     { username: 'dudao', personKey: first(org, 'city/office', SUPERVISOR_POST).key, roles: ['supervisor'], note: '机关党委专职副书记，包联督导机关党支部：列席学习、点评，只见包联的支部' },
     { username: 'xitong', personKey: first(org, 'city/office', '一级科员').key, roles: ['sys_admin'], note: '系统管理员（三员分立）' },
     { username: 'shenji', personKey: peopleOf(org, 'city/office', '一级科员')[1].key, roles: ['audit_admin'], note: '审计管理员（三员分立），只看审计日志' },
@@ -290,6 +291,8 @@ export function demoAccounts(org: Org): AccountSpec[] {
       roles: ['liaison'],
       note: `市委宣传部${o.name}，报送本科室任务进展`,
     })),
+    { username: 'shi.jiaodui', personKey: peopleOf(org, 'city/office', '干事')[1].key, roles: ['info_reviewer'], note: '市委宣传部办公室（信息科）校对：三审三校第二环' },
+    { username: 'shi.shenhe', personKey: peopleOf(org, 'city', '副部长')[0].key, roles: ['info_reviewer'], note: '分管副部长审核：三审三校最后一环，审定或不予采用' },
     ...counties.slice(1).map((c) => ({
       username: c.key,
       personKey: first(org, c.key, '联络员').key,
@@ -703,6 +706,7 @@ const ROLE_NAMES: Record<string, string> = {
   branch_secretary: '支部书记',
   staff: '干部职工',
   supervisor: '督导员',
+  info_reviewer: '信息编审',
   sys_admin: '系统管理员',
   audit_admin: '审计管理员',
 };
@@ -742,9 +746,10 @@ export function accountsMarkdown(): string {
     '',
     ...table(true),
     '',
-    '## 各单位报送进展的账号',
+    '## 各单位报送进展和信息的账号',
     '',
-    '演示数据中的进展由这些账号报送，由下达任务的单位审核（本人不能审核本人的报送）。',
+    '演示数据中的进展和信息由这些账号报送，进展由下达任务的单位审核（本人不能审核本人的报送），' +
+      '信息经 `shi.bianji`（编辑）、`shi.jiaodui`（校对）、`shi.shenhe`（审核）三审三校，由 `shibu` 编入信息专报、工作简报或登记外部采用。',
     '',
     ...table(false),
     '',
@@ -763,7 +768,7 @@ export function accountsConsole(adminPasswordDiffers: boolean): string {
     '================ 落实 演示账号 ================',
     `密码均为 ${DEMO_PASSWORD}${adminPasswordDiffers ? '（admin 使用 LUOSHI_ADMIN_PASSWORD）' : ''}`,
     ...main.map((r) => `  ${r.username.padEnd(w)}  ${r.roles}  ${r.unit}${r.person === '—' ? '' : `  ${r.person}`}`),
-    `另有各单位报送账号 ${rows.length - main.length} 个，见 apps/server/src/demo/ACCOUNTS.md`,
+    `另有各单位报送账号和信息校对、审核账号 ${rows.length - main.length} 个，见 apps/server/src/demo/ACCOUNTS.md`,
     '==============================================',
     '',
   ].join('\n');

@@ -17,7 +17,8 @@ describe('demo city', () => {
       (select count(*)::int from tasks) as tasks, (select count(*)::int from task_reports) as reports,
       (select count(*)::int from meetings) as meetings, (select count(*)::int from users) as users,
       (select count(*)::int from groups) as groups, (select count(*)::int from study_sessions) as sessions,
-      (select count(*)::int from study_reflections) as reflections, (select count(*)::int from study_score_imports) as imports`);
+      (select count(*)::int from study_reflections) as reflections, (select count(*)::int from study_score_imports) as imports,
+      (select count(*)::int from info_items) as info_items, (select count(*)::int from info_adoptions) as adoptions`);
     return ((rows as { rows?: unknown[] }).rows ?? rows) as unknown as Record<string, number>[];
   };
 
@@ -254,7 +255,114 @@ describe('demo city', () => {
     expect(report.sessions.some((x: { attended: boolean; commented: boolean }) => x.attended && x.commented)).toBe(true);
   });
 
-    it('lists the logins in ACCOUNTS.md', () => {
+  it('holds a year of information: items in every state of the 三审三校 chain, cleaned pastes, near-duplicates, issues, adoptions and targets', async () => {
+    for (const status of ['draft', 'reviewing', 'returned', 'approved', 'rejected']) {
+      expect((await admin.call('GET', `/api/info/items?status=${status}&pageSize=1`)).total, status).toBeGreaterThan(0);
+    }
+    const all = await admin.call('GET', '/api/info/items?pageSize=1');
+    expect(all.total).toBeGreaterThanOrEqual(250);
+    expect(all.total).toBeLessThanOrEqual(400);
+    const reviewing = await admin.call('GET', '/api/info/items?status=reviewing&pageSize=200');
+    expect(new Set(reviewing.data.map((i: { stepName: string }) => i.stepName))).toEqual(new Set(['编辑', '校对', '审核']));
+    expect(reviewing.data.some((i: { overdue: boolean }) => i.overdue)).toBe(true);
+    expect(reviewing.data.some((i: { overdue: boolean }) => !i.overdue)).toBe(true);
+    const returned = (await admin.call('GET', '/api/info/items?status=returned&pageSize=1')).data[0];
+    const returnedDetail = await admin.call('GET', `/api/info/items/${returned.id}`);
+    expect(returnedDetail.actions.find((a: { action: string }) => a.action === 'return').comment).toBeTruthy();
+    const rejected = (await admin.call('GET', '/api/info/items?status=rejected&pageSize=1')).data[0];
+    expect((await admin.call('GET', `/api/info/items/${rejected.id}`)).actions.find((a: { action: string }) => a.action === 'reject').comment).toBeTruthy();
+    // items of the whole year, dated on their days
+    const months = new Set((await admin.call('GET', '/api/info/items?pageSize=200&sort=submittedOn')).data.map((i: { submittedOn: string | null }) => i.submittedOn?.slice(0, 7)));
+    expect(months.size).toBeGreaterThan(3);
+
+    // the 编辑 has items waiting for them, at their step
+    const editor = await demoLogin(ctx.app, 'shi.bianji', DEMO_PASSWORD);
+    const todo = await editor.call('GET', '/api/info/items?todo=true&pageSize=50');
+    expect(todo.total).toBeGreaterThan(0);
+    expect(todo.data.every((i: { stepName: string; status: string }) => i.status === 'reviewing' && i.stepName === '编辑')).toBe(true);
+
+    // a resubmitted item went back to the step that returned it and on to approval
+    const rows = (r: unknown) => ((r as { rows?: unknown[] }).rows ?? r) as Record<string, string>[];
+    const [resubmitted] = rows(await ctx.db.execute(sql`select i.id from info_items i where i.status = 'approved' and exists (select 1 from info_actions a where a.item_id = i.id and a.action = 'resubmit') limit 1`));
+    const flow = (await admin.call('GET', `/api/info/items/${resubmitted.id}`)).actions.map((a: { action: string }) => a.action);
+    expect(flow.indexOf('return')).toBeLessThan(flow.indexOf('resubmit'));
+    expect(flow.at(-1) === 'approve' || flow.includes('approve')).toBe(true);
+    // a reviewer's edit is a version with a diff
+    const [edited] = rows(await ctx.db.execute(sql`select item_id from info_versions where stage = '编辑' limit 1`));
+    const versions = await admin.call('GET', `/api/info/items/${edited.item_id}/versions`);
+    expect(versions.data.length).toBeGreaterThan(1);
+    const diff = await admin.call('GET', `/api/info/items/${edited.item_id}/diff`);
+    expect(diff.deleted + diff.inserted).toBeGreaterThan(0);
+
+    // 查重: a county's re-submission of another county's item is flagged
+    const dup = (await admin.call('GET', '/api/info/items?sort=-dupTop&pageSize=5')).data[0];
+    expect(dup.dupTop).toBeGreaterThanOrEqual(50);
+    const dupDetail = await admin.call('GET', `/api/info/items/${dup.id}`);
+    expect(dupDetail.dupMatches[0].similarity).toBeGreaterThanOrEqual(50);
+    expect(dupDetail.dupMatches[0].unitName).not.toBe(dup.unitName);
+
+    // pasted web pages: the submitted ones were cleaned; the draft is left for the cleaner, which gives plain Simplified text
+    const pinyin = /[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]+[)）]/;
+    const pastedOk = (await admin.call('GET', `/api/info/items?q=${encodeURIComponent('田间夜话')}&pageSize=5`)).data[0];
+    const pastedBody = (await admin.call('GET', `/api/info/items/${pastedOk.id}`)).bodyText;
+    expect(pastedBody).toContain('田间夜话');
+    expect(pastedBody).not.toMatch(pinyin);
+    expect(pastedBody).not.toMatch(/頭部|圖片|THE END|返回顶部|footer/);
+    const draft = (await admin.call('GET', `/api/info/items?status=draft&q=${encodeURIComponent('积分超市')}&pageSize=5`)).data[0];
+    const raw = (await admin.call('GET', `/api/info/items/${draft.id}`)).bodyText;
+    expect(raw).toMatch(pinyin);
+    const cleaned = await admin.call('POST', '/api/info/clean', { text: raw, format: 'text' });
+    expect(cleaned.text).toContain('文明积分超市');
+    expect(cleaned.text).not.toMatch(pinyin);
+    expect(cleaned.text).not.toMatch(/[區積動參與滿萬為]|THE END|footer/);
+    expect(cleaned.changes.map((c: { kind: string }) => c.kind)).toEqual(expect.arrayContaining(['pinyin', 'traditional', 'chrome']));
+
+    // 信息专报 and 工作简报: numbered 1..N without gaps, all issued but the latest, which is being compiled
+    const pubs = (await admin.call('GET', '/api/info/publications')).data;
+    const compiling: { label: string }[] = [];
+    for (const [name, expected] of [['信息专报', 16], ['工作简报', 8]] as const) {
+      const pub = pubs.find((p: { name: string }) => p.name === name);
+      const issues = (await admin.call('GET', `/api/info/issues?publicationId=${pub.id}&year=2026&pageSize=50&sort=number`)).data;
+      expect(issues.map((i: { number: number }) => i.number), name).toEqual(Array.from({ length: expected }, (_, i) => i + 1));
+      expect(issues.every((i: { itemCount: number }) => i.itemCount > 0)).toBe(true);
+      compiling.push(...issues.filter((i: { status: string }) => i.status === 'compiling'));
+      const docx = await ctx.app.inject({ method: 'GET', url: `/api/info/issues/${issues[0].id}/docx`, headers: { cookie: await cookieOf('shibu') } });
+      expect(docx.statusCode).toBe(200);
+      expect(docx.rawPayload.subarray(0, 2).toString('latin1')).toBe('PK');
+    }
+    expect(compiling.map((i) => i.label)).toEqual([expect.stringContaining('信息专报 2026年第16期')]);
+
+    // adoptions at every level, 领导批示, 问题建议 a real share, and the points of a 省级 adoption in the ledger
+    const stats = await admin.call('GET', '/api/info/stats?period=Y2026&by=unit');
+    for (const level of ['县级', '市级', '省级', '中央']) expect(stats.totals.adoptedByLevel[level], level).toBeGreaterThan(0);
+    expect(stats.totals.instructed).toBeGreaterThan(0);
+    expect(stats.totals.problemShare).toBeGreaterThan(12);
+    expect(stats.totals.problemShare).toBeLessThan(35);
+    const provincial = stats.rows.find((r: { adoptedByLevel: Record<string, number> }) => r.adoptedByLevel['省级'] > 0);
+    const ledger = await admin.call('GET', `/api/points/events?subjectId=${provincial.subjectId}&ruleCode=DW-07&from=2026-01-01&to=2026-12-31&pageSize=50`);
+    expect(ledger.total).toBe(provincial.adoptedByLevel['省级']);
+    expect(ledger.data.every((e: { points: string }) => Number(e.points) === 4)).toBe(true);
+    expect(Number(provincial.score)).toBeGreaterThan(0);
+
+    // media reports by the reporters, against their targets; the reporter sees their own
+    const media = await admin.call('GET', '/api/info/media?pageSize=1');
+    expect(media.total).toBeGreaterThan(100);
+    const reporter = await demoLogin(ctx.app, 'linxi.jizhe', DEMO_PASSWORD);
+    const reporterMe = await reporter.call('GET', '/api/auth/me');
+    const own = await reporter.call('GET', '/api/info/media?pageSize=50');
+    expect(own.total).toBeGreaterThan(0);
+    expect(own.data.every((m: { reporterId: string }) => m.reporterId === reporterMe.person.id)).toBe(true);
+    const targets = await admin.call('GET', '/api/info/targets?year=2026&subjectType=person&measure=media&pageSize=200');
+    const yearly = targets.data.filter((t: { month: number | null }) => t.month === null);
+    expect(yearly.length).toBeGreaterThanOrEqual(20);
+    expect(yearly.some((t: { progress: number }) => t.progress >= 100)).toBe(true);
+    expect(yearly.some((t: { progress: number }) => t.progress < 100)).toBe(true);
+    expect(targets.data.some((t: { month: number | null }) => t.month !== null)).toBe(true);
+    const units = await admin.call('GET', '/api/info/targets?year=2026&subjectType=unit&pageSize=200');
+    expect(new Set(units.data.map((t: { measure: string }) => t.measure))).toEqual(new Set(['submitted', 'adopted', 'media']));
+  });
+
+  it('lists the logins in ACCOUNTS.md', () => {
     expect(fs.readFileSync(ACCOUNTS_FILE, 'utf8')).toBe(accountsMarkdown());
   });
 

@@ -67,10 +67,13 @@ export const DEMO_RULES: RuleSpec[] = [
   { code: 'DW-10', category: '工作创新', item: '工作创新做法被上级推广', subjectType: 'unit', points: '3', countingUnit: '项', capPoints: '6', capPeriod: 'year' },
   { code: 'DW-11', category: '作风纪律', item: '被市委宣传部通报批评', subjectType: 'unit', points: '-5', countingUnit: '次' },
   { code: 'DW-12', category: '工作落实', item: '重要信息迟报、漏报', subjectType: 'unit', points: '-2', countingUnit: '次', capPoints: '10', capPeriod: 'quarter' },
+  { code: 'DW-13', category: '信息宣传', item: '报送信息获市级领导肯定性批示', subjectType: 'unit', points: '2', countingUnit: '件', source: 'info.instructed', sourceMatch: { level: '市级' } },
+  { code: 'DW-14', category: '信息宣传', item: '报送信息获省级领导肯定性批示', subjectType: 'unit', points: '5', countingUnit: '件', source: 'info.instructed', sourceMatch: { level: '省级' } },
   { code: 'GR-01', category: '学习教育', item: '心得体会被评为优秀', subjectType: 'person', points: '1', countingUnit: '篇', capPoints: '4', capPeriod: 'year', source: 'study.reflection_excellent' },
   { code: 'GR-02', category: '志愿服务', item: '参加“一月一主题”志愿服务活动', subjectType: 'person', points: '0.5', countingUnit: '次', capPoints: '2', capPeriod: 'quarter', note: '每季度最多计 2 分' },
   { code: 'GR-03', category: '表彰奖励', item: '个人获市级以上表彰', subjectType: 'person', points: '3', countingUnit: '项', evidenceRequired: true, note: '须提供表彰文件' },
   { code: 'GR-04', category: '作风纪律', item: '个人被通报批评', subjectType: 'person', points: '-3', countingUnit: '次' },
+  { code: 'GR-05', category: '信息宣传', item: '撰写的信息被采用', subjectType: 'person', points: '0.5', countingUnit: '条', capPoints: '3', capPeriod: 'quarter', source: 'info.adopted', note: '县级以上采用均计分，每季度最多计 3 分' },
 ];
 
 /** From July the missing-report deduction rises and gets a quarterly cap (部务会 decision of 26 June). */

@@ -18,6 +18,7 @@ import {
   type AccountSpec, type DemoCity, type Scenario,
 } from './city.ts';
 import { planWorkbook, signInSheet } from './documents.ts';
+import { seedInfo } from './info.ts';
 import { seedPoints } from './points.ts';
 import { seedStudy } from './study.ts';
 
@@ -383,6 +384,8 @@ export async function seedDemo(
     { city, today, uid, pid, groupId: (k) => groupIds.get(k), agent, hasAgent: (u) => agents.has(u), log },
     campaign.id,
   );
+  // before the points: their first sync scores the adoptions and instructions
+  await seedInfo({ db, city, today, uid, pid, agent, hasAgent: (u) => agents.has(u), log });
   await seedPoints({ db, city, today, uid, pid, agent, log });
 
   // Last, so that a seed interrupted before this point is recognised as partial (demoStatus).
