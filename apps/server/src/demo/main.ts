@@ -17,8 +17,13 @@ await main({
   afterBootstrap: async ({ db }) => {
     const config = loadConfig();
     // A private instance of the app, not listening and without the web pages: the demo is written through the
-    // same API routes users call.
-    const app = await buildApp({ db, config: { ...config, webDist: path.join(config.dataDir, '.no-web') }, logger: false });
+    // same API routes users call. Every demo account signs in once within the first minute, more than the login
+    // limit a listening server keeps per address.
+    const app = await buildApp({
+      db,
+      config: { ...config, webDist: path.join(config.dataDir, '.no-web'), loginRatePerMinute: Math.max(config.loginRatePerMinute, 1000) },
+      logger: false,
+    });
     await app.ready();
     const started = Date.now();
     try {

@@ -143,7 +143,7 @@ export async function seedPoints(ctx: PointsSeedCtx): Promise<void> {
   // closed below hold their deductions.
   await emitTaskEvents(ctx.db, today);
   const synced = await admin.call('POST', '/api/points/sync');
-  log(`已按评分细则计入任务和学习的自动积分 ${synced.points} 条（来自 ${synced.events} 个业务事件）`);
+  log(`已按评分细则计入任务、学习和信息工作的自动积分 ${synced.points} 条（来自 ${synced.events} 个业务事件）`);
 
   const person = (unitKey: string, post?: string, i = 0) => {
     const p = peopleOf(org, unitKey, post)[i];
