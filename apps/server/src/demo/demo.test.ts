@@ -27,7 +27,7 @@ describe('demo city', () => {
     const result = await seedDemo(ctx.app, ctx.db, { adminPassword: ADMIN_PASSWORD });
     expect(result.status).toBe('created');
     admin = await demoLogin(ctx.app, 'admin', ADMIN_PASSWORD);
-  }, 120_000);
+  }, 240_000);
   afterAll(() => ctx?.close());
 
   it('has a city of about 40 units and 300 people', async () => {
