@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, ne, sql } from 'drizzle-orm';
 import type { DbLike } from '../../db/client.ts';
 import { infoBands, infoItems, units, type InfoDupMatch } from '../../db/schema/index.ts';
 import { addDays, shanghaiDate } from '../../platform/calendar.ts';
@@ -9,7 +9,7 @@ import { loadSettings } from './settings.ts';
 
 // 查重: MinHash signatures of the bodies with LSH banding. Candidates are the earlier items (all units) within the
 // window that share a band with the new text; their stored signatures give the similarity. One indexed lookup
-// of 32 keys, whatever the number of items.
+// of 32 keys, whatever the number of items; candidates are ranked by the bands they share before the cap.
 
 /** Title and body are compared together: a re-submitted item often keeps its title. */
 export const dupText = (title: string, body: string) => `${title}\n${body}`;
@@ -22,22 +22,20 @@ export async function findNearDuplicates(
   const signature = minhashSignature(text);
   const bands = lshBandKeys(signature);
   const since = addDays(opts.today ?? shanghaiDate(), -opts.windowDays);
+  // the items sharing the most bands first: a formulaic text can share a band with thousands of items, and the
+  // near-duplicates are the ones that share many
+  const shared = db
+    .select({ itemId: infoBands.itemId, bands: sql<number>`count(*)`.as('bands') })
+    .from(infoBands)
+    .where(and(inArray(infoBands.band, bands), gte(infoBands.submittedOn, since), opts.excludeId ? ne(infoBands.itemId, opts.excludeId) : undefined))
+    .groupBy(infoBands.itemId)
+    .orderBy(desc(sql`count(*)`))
+    .limit(500)
+    .as('shared');
   const candidates = await db
     .select({ id: infoItems.id, signature: infoItems.signature })
-    .from(infoItems)
-    .where(
-      and(
-        inArray(
-          infoItems.id,
-          db
-            .selectDistinct({ id: infoBands.itemId })
-            .from(infoBands)
-            .where(and(inArray(infoBands.band, bands), gte(infoBands.submittedOn, since))),
-        ),
-        opts.excludeId ? ne(infoItems.id, opts.excludeId) : undefined,
-      ),
-    )
-    .limit(500);
+    .from(shared)
+    .innerJoin(infoItems, eq(infoItems.id, shared.itemId));
   const matches = candidates
     .map((c) => ({ id: c.id, similarity: Math.round(estimateSimilarity(signature, c.signature ?? []) * 100) }))
     .filter((m) => m.similarity >= opts.threshold)
