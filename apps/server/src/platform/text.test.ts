@@ -94,6 +94,11 @@ describe('cleanPastedText on a copied county news page', () => {
     expect(chrome?.samples).toContain('头部');
   });
 
+  it('drops a bracketed font-size switch, on its own line or inside the metadata line, bracket and all', () => {
+    const page = ['正文第一段。', '【字體：大 中 小】', '来源：某县融媒体中心  【字体：大 中 小】  浏览次数：12', '正文第二段。'].join('\n');
+    expect(cleanPastedText(page).text).toBe('正文第一段。\n来源：某县融媒体中心\n正文第二段。');
+  });
+
   it('drops a site footer (copyright, ICP filing, 主办单位) but keeps a sentence that mentions copyright', () => {
     const page = ['县里举办版权保护宣传周活动，向群众讲解著作权知识。', '版权所有 © 2026 某县融媒体中心', '某ICP备12345678号-1 公网安备 11010502000001号', '主办单位：某县融媒体中心'].join('\n');
     const out = cleanPastedText(page).text;
