@@ -22,6 +22,8 @@ import { auditModule } from './modules/audit/routes.ts';
 import { studyModule } from './modules/study/routes.ts';
 import { pointsModule } from './modules/points/routes.ts';
 import { infoModule } from './modules/info/routes.ts';
+import { reportsModule } from './modules/reports/routes.ts';
+import { notifyModule } from './modules/notify/routes.ts';
 
 /** Every /api route as registered: the scope walk in the tests visits each one. */
 export type RouteEntry = { method: string; url: string; permission?: string; public: boolean };
@@ -31,7 +33,7 @@ declare module 'fastify' {
   }
 }
 
-export const MODULES: Module[] = [authModule, orgModule, campaignsModule, studyModule, pointsModule, infoModule, auditModule];
+export const MODULES: Module[] = [authModule, orgModule, campaignsModule, studyModule, pointsModule, infoModule, reportsModule, notifyModule, auditModule];
 
 export const MODULE_TAGS = [
   { name: 'auth', description: '登录与会话' },
@@ -40,6 +42,8 @@ export const MODULE_TAGS = [
   { name: 'study', description: '学习：学习活动、每周覆盖、心得体会、读书、学习平台积分' },
   { name: 'points', description: '考核积分' },
   { name: 'info', description: '信息报送与三审三校：报送、清理、查重、审核、采用、期刊、媒体报道、统计' },
+  { name: 'reports', description: '统计与通报：统计看板、通报、工作总结' },
+  { name: 'notify', description: '通知与提醒：通知中心、到期提醒、邮件与群机器人、节假日调整' },
   { name: 'audit', description: '安全审计' },
   { name: 'system', description: '系统' },
 ];

@@ -8,6 +8,9 @@ import { meKey } from './api/auth';
 import { antdLocale } from './i18n';
 import { AppLayout } from './components/AppLayout';
 import { LoginPage } from './pages/auth/LoginPage';
+import * as dashboardArea from './pages/dashboard/area';
+import * as bulletinsArea from './pages/bulletins/area';
+import * as notifyArea from './pages/notify/area';
 
 // Pages load on first visit, so the login page does not wait for every module.
 const HomePage = lazy(() => import('./pages/home/HomePage').then((m) => ({ default: m.HomePage })));
@@ -134,6 +137,9 @@ export function Root() {
                 <Route path="info/targets" element={<InfoTargetsPage />} />
                 <Route path="info/stats" element={<InfoStatsPage />} />
                 <Route path="info/settings" element={<InfoSettingsPage />} />
+                {[...dashboardArea.routes, ...bulletinsArea.routes, ...notifyArea.routes].map((r) => (
+                  <Route key={r.path} path={r.path} element={r.element} />
+                ))}
                 <Route path="*" element={<NotFoundPage />} />
               </Route>
             </Routes>

@@ -60,6 +60,12 @@ export const PERMISSIONS = {
   'info:item:adopt': '采用信息与编发期刊',
   'info:media:write': '登记媒体报道',
   'info:settings:write': '信息报送设置与目标任务',
+  'reports:dashboard:read': '查看统计看板',
+  'reports:bulletin:read': '查看通报',
+  'reports:bulletin:write': '起草与印发通报',
+  'reports:summary:write': '撰写工作总结',
+  'notify:webhook:write': '维护单位群机器人',
+  'system:calendar:write': '维护节假日调整',
   'audit:log:read': '查看审计日志',
 } as const;
 export type Permission = keyof typeof PERMISSIONS;

@@ -12,3 +12,6 @@ export * from './studyContent.ts';
 export * from './studyStats.ts';
 export * from './points.ts';
 export * from './info.ts';
+export * from './dashboards.ts';
+export * from './bulletins.ts';
+export * from './notify.ts';

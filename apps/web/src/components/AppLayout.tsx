@@ -1,6 +1,7 @@
 import {
   ApartmentOutlined,
   AuditOutlined,
+  BarChartOutlined,
   CalendarOutlined,
   DashboardOutlined,
   DownOutlined,
@@ -25,6 +26,9 @@ import { logout, useMe } from '../api/auth';
 import { useTodoCount } from '../api/info';
 import { LANGUAGES, setLanguage, type LanguageCode } from '../i18n';
 import { ChangePasswordModal } from './ChangePasswordModal';
+import * as dashboardArea from '../pages/dashboard/area';
+import * as bulletinsArea from '../pages/bulletins/area';
+import * as notifyArea from '../pages/notify/area';
 import { ErrorBoundary } from './ErrorBoundary';
 
 type NavItem = { key: string; icon?: React.ReactNode; label: string; perms?: string[]; children?: NavItem[]; badge?: number };
@@ -102,6 +106,12 @@ export function AppLayout() {
         { key: '/info/stats', label: t('nav.infoStats'), perms: ['info:item:read'] },
         { key: '/info/settings', label: t('nav.infoSettings'), perms: ['info:settings:write'] },
       ],
+    },
+    {
+      key: '/reports',
+      icon: <BarChartOutlined />,
+      label: t('nav.reports'),
+      children: [...dashboardArea.nav(t), ...bulletinsArea.nav(t), ...notifyArea.nav(t)],
     },
     { key: '/org', icon: <ApartmentOutlined />, label: t('nav.org'), perms: ['org:unit:read'] },
   ];

@@ -11,6 +11,21 @@ import zhCN from './zh-CN.json';
 import zhTW from './zh-TW.json';
 import en from './en.json';
 
+// Areas keep their strings in i18n/modules/<area>.<lang>.json, merged under the main files.
+type Tree = { [k: string]: string | Tree };
+const moduleFiles = import.meta.glob<Tree>('./modules/*.json', { eager: true, import: 'default' });
+function merge(target: Tree, source: Tree): Tree {
+  for (const [k, v] of Object.entries(source)) {
+    target[k] = typeof v === 'object' && typeof target[k] === 'object' ? merge({ ...(target[k] as Tree) }, v) : v;
+  }
+  return target;
+}
+function withModules(base: Tree, lang: string): Tree {
+  let out: Tree = { ...base };
+  for (const [file, tree] of Object.entries(moduleFiles)) if (file.endsWith(`.${lang}.json`)) out = merge(out, tree);
+  return out;
+}
+
 export const LANGUAGES = [
   { code: 'zh-CN', label: '简体中文', antd: zhCNAntd, dayjs: 'zh-cn' },
   { code: 'zh-TW', label: '繁體中文', antd: zhTWAntd, dayjs: 'zh-tw' },
@@ -29,7 +44,11 @@ const lng = initialLanguage();
 dayjs.locale(LANGUAGES.find((l) => l.code === lng)!.dayjs);
 
 void i18n.use(initReactI18next).init({
-  resources: { 'zh-CN': { translation: zhCN }, 'zh-TW': { translation: zhTW }, en: { translation: en } },
+  resources: {
+    'zh-CN': { translation: withModules(zhCN, 'zh-CN') },
+    'zh-TW': { translation: withModules(zhTW, 'zh-TW') },
+    en: { translation: withModules(en, 'en') },
+  },
   lng,
   // zh-CN is the source: the other languages may lag and fall back to it.
   fallbackLng: 'zh-CN',

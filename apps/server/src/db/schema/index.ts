@@ -5,3 +5,4 @@ export * from './study.ts';
 export * from './studyContent.ts';
 export * from './points.ts';
 export * from './info.ts';
+export * from './reports.ts';

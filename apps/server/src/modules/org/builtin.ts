@@ -34,6 +34,8 @@ export const BUILTIN_ROLES: { code: string; name: string; scope: DataScopeKind; 
       'points:appeal:submit',
       'info:item:submit',
       'info:media:write',
+      'reports:summary:write',
+      'notify:webhook:write',
     ],
   },
   {
@@ -53,6 +55,7 @@ export const BUILTIN_ROLES: { code: string; name: string; scope: DataScopeKind; 
       'points:claim:submit',
       'points:appeal:submit',
       'info:item:submit',
+      'reports:summary:write',
     ],
   },
   {
@@ -79,6 +82,9 @@ export const BUILTIN_ROLES: { code: string; name: string; scope: DataScopeKind; 
       'info:item:read',
       'info:item:submit',
       'info:media:write',
+      // their own dashboard, and the bulletins sent to their unit
+      'reports:dashboard:read',
+      'reports:bulletin:read',
     ],
   },
   {
@@ -110,7 +116,7 @@ export const BUILTIN_ROLES: { code: string; name: string; scope: DataScopeKind; 
     code: 'sys_admin',
     name: '系统管理员',
     scope: 'all',
-    permissions: ['org:unit:read', 'org:unit:write', 'org:person:read', 'org:person:write', 'org:role:read', 'org:role:write'],
+    permissions: ['org:unit:read', 'org:unit:write', 'org:person:read', 'org:person:write', 'org:role:read', 'org:role:write', 'system:calendar:write'],
   },
   { code: 'audit_admin', name: '审计管理员', scope: 'all', permissions: ['audit:log:read'] },
 ];
