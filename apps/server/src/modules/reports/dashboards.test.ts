@@ -1,0 +1,285 @@
+import { eq, inArray } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  infoAdoptions, infoAuthors, infoItems, pointEvents, pointPeriods, pointResults, pointRules, studyAttendance, studySessions, studyWeekChecks, tasks, users,
+} from '../../db/schema/index.ts';
+import { shanghaiDate } from '../../platform/calendar.ts';
+import { loginAdmin, loginAs, makeCity, makePerson, makeTestApp, makeUnit, ok, type Agent, type TestCtx } from '../../test/harness.ts';
+import { overdueCutoff } from '../campaigns/dates.ts';
+import { checkWeek } from '../study/coverage.ts';
+
+// Every figure of the dashboard against what the module pages say for the same unit and period: the task list's
+// total, 学习统计, 信息统计, the ledger's events, and the 未学通报 of each week.
+
+let ctx: TestCtx;
+let city: Awaited<ReturnType<typeof makeCity>>;
+let branchA2: Awaited<ReturnType<typeof makeUnit>>;
+let admin: Agent;
+let liaisonA: Agent;
+let staff: Awaited<ReturnType<typeof loginAs>>;
+let adminUserId: string;
+const today = shanghaiDate();
+const cutoff = overdueCutoff(today);
+
+type Fig = {
+  tasks: { total: number; done: number; overdue: number; completion: number | null };
+  study: { sessions: number; minutes: number; hours: number; weeksCovered: number | null; weeks: number | null; coverage: number | null };
+  points: { total: string; rank: number | null; grade: string | null };
+  info: { submitted: number; adopted: number; byLevel: Record<string, number> };
+};
+type Row = { kind: string; id: string; name: string; figures: Fig; links: Record<string, string | null> };
+
+async function task(unitId: string, deadline: string, status: 'done' | 'in_progress', extra: Partial<typeof tasks.$inferInsert> = {}) {
+  await ctx.db.insert(tasks).values({
+    year: Number(deadline.slice(0, 4)),
+    title: `任务${deadline}${status}`,
+    leadUnitId: unitId,
+    startDate: '2026-01-01',
+    deadline,
+    status,
+    progress: status === 'done' ? 100 : 30,
+    completedAt: status === 'done' ? new Date(`${deadline}T10:00:00+08:00`) : null,
+    ...extra,
+  });
+}
+
+async function session(unitId: string, start: string, minutes: number, attendees: string[] = [], status = 'held') {
+  const s = new Date(start);
+  const e = new Date(s.getTime() + minutes * 60_000);
+  const [row] = await ctx.db
+    .insert(studySessions)
+    .values({ unitId, typeCode: 'collective', topic: '学习', plannedStart: s, plannedEnd: e, status, filedAt: new Date(s.getTime() - 86_400_000), actualStart: status === 'held' ? s : null, actualEnd: status === 'held' ? e : null })
+    .returning();
+  for (const p of attendees) await ctx.db.insert(studyAttendance).values({ sessionId: row.id, personId: p, status: 'present' });
+}
+
+async function item(unitId: string, submittedOn: string, adoptions: { level: string; on: string }[] = [], authorId?: string) {
+  const [row] = await ctx.db
+    .insert(infoItems)
+    .values({ unitId, title: `信息${Math.random()}`, bodyHtml: '<p>正文</p>', bodyText: '正文', category: '动态', status: 'approved', submittedAt: new Date(`${submittedOn}T09:00:00+08:00`), submittedOn, createdBy: adminUserId })
+    .returning();
+  if (authorId) await ctx.db.insert(infoAuthors).values({ itemId: row.id, seq: 1, personId: authorId, name: '作者' });
+  for (const a of adoptions) await ctx.db.insert(infoAdoptions).values({ itemId: row.id, unitId, kind: 'outlet', outlet: '某报', level: a.level, adoptedOn: a.on });
+}
+
+let ruleUnit: string;
+let rulePerson: string;
+async function points(subjectType: 'unit' | 'person', subjectId: string, unitId: string, cents: number, bookedOn: string) {
+  await ctx.db.insert(pointEvents).values({
+    subjectType, subjectId, unitId, personId: subjectType === 'person' ? subjectId : null,
+    ruleId: subjectType === 'unit' ? ruleUnit : rulePerson, ruleCode: subjectType === 'unit' ? 'DU1' : 'DP1',
+    points: cents, occurredOn: bookedOn, bookedOn, kind: 'manual',
+  });
+}
+
+const get = async (agent: Agent, url: string) => ok<{ total: Fig; children: Row[]; breadcrumbs: { id: string; name: string }[]; level: string; childKind: string; trends: Record<string, unknown[]>; totalLinks: Record<string, string | null> }>(agent.get(url));
+const row = (d: { children: Row[] }, id: string) => {
+  const r = d.children.find((c) => c.id === id);
+  if (!r) throw new Error(`no row ${id}`);
+  return r;
+};
+
+beforeAll(async () => {
+  ctx = await makeTestApp();
+  city = await makeCity(ctx.db);
+  branchA2 = await makeUnit(ctx.db, { parent: city.countyA, name: '甲县第二支部', type: 'branch' });
+  admin = await loginAdmin(ctx);
+  liaisonA = (await loginAs(ctx, 'liaison', city.countyA)).agent;
+  staff = await loginAs(ctx, 'staff', city.branchA);
+  adminUserId = (await ctx.db.select({ id: users.id }).from(users).where(eq(users.username, 'admin')))[0].id;
+  const [ru] = await ctx.db.insert(pointRules).values({ year: 2026, code: 'DU1', effectiveFrom: '2026-01-01', category: '测试', item: '单位加分', subjectType: 'unit', points: 100 }).returning();
+  const [rp] = await ctx.db.insert(pointRules).values({ year: 2026, code: 'DP1', effectiveFrom: '2026-01-01', category: '测试', item: '个人加分', subjectType: 'person', points: 100 }).returning();
+  ruleUnit = ru.id;
+  rulePerson = rp.id;
+  const other = await makePerson(ctx.db, city.branchA, { name: '甲支部干部' });
+
+  // Tasks: branch A two done, one past its deadline, one due in December; branch A2 one past due; county A its own
+  // one done; county B one past due; one outside 2026.
+  await task(city.branchA.id, '2026-03-31', 'done', { responsiblePersonId: staff.person.id });
+  await task(city.branchA.id, '2026-05-31', 'done');
+  await task(city.branchA.id, '2026-04-30', 'in_progress', { responsiblePersonId: staff.person.id });
+  await task(city.branchA.id, '2026-12-31', 'in_progress');
+  await task(branchA2.id, '2026-06-30', 'in_progress');
+  await task(city.countyA.id, '2026-02-28', 'done');
+  await task(city.countyB.id, '2026-06-30', 'in_progress');
+  await task(city.branchA.id, '2025-12-31', 'done');
+
+  // Study in May 2026: branch A 4 h in the week of 11 May and 1 h in the week of 18 May; A2 1 h; B 4 h; a planned one.
+  await session(city.branchA.id, '2026-05-12T09:00:00+08:00', 240, [staff.person.id, other.id]);
+  await session(city.branchA.id, '2026-05-19T09:00:00+08:00', 60, [staff.person.id]);
+  await session(branchA2.id, '2026-05-13T09:00:00+08:00', 60);
+  await session(city.countyB.id, '2026-05-14T09:00:00+08:00', 90);
+  await session(city.branchB.id, '2026-05-14T09:00:00+08:00', 240);
+  await session(city.branchA.id, '2026-05-26T09:00:00+08:00', 240, [], 'planned');
+
+  // Information: branch A three items, two adopted (省级 and 县级+中央), one by the staff member; B one adopted 市级.
+  await item(city.branchA.id, '2026-04-02', [{ level: '省级', on: '2026-04-10' }], staff.person.id);
+  await item(city.branchA.id, '2026-05-02', [{ level: '县级', on: '2026-05-10' }, { level: '中央', on: '2026-06-01' }]);
+  await item(city.branchA.id, '2026-07-02');
+  await item(city.countyA.id, '2026-07-03');
+  await item(city.countyB.id, '2026-03-03', [{ level: '市级', on: '2026-03-20' }]);
+  await item(city.branchA.id, '2025-12-02', [{ level: '省级', on: '2025-12-20' }]);
+
+  // Points: units A 12.5 − 2, B 30, branch A 5; the staff member 3 and 1.25.
+  await points('unit', city.countyA.id, city.countyA.id, 1250, '2026-04-01');
+  await points('unit', city.countyA.id, city.countyA.id, -200, '2026-05-01');
+  await points('unit', city.countyB.id, city.countyB.id, 3000, '2026-04-05');
+  await points('unit', city.branchA.id, city.branchA.id, 500, '2026-06-01');
+  await points('person', staff.person.id, city.branchA.id, 300, '2026-04-01');
+  await points('person', staff.person.id, city.branchA.id, 125, '2026-05-20');
+  await points('unit', city.countyA.id, city.countyA.id, 9900, '2025-06-01');
+
+  // Q2026-2 closed: county B graded 好.
+  await ctx.db.insert(pointPeriods).values({ key: 'Q2026-2', kind: 'quarter', year: 2026, seq: 2, startDate: '2026-04-01', endDate: '2026-06-30', status: 'closed', closedAt: new Date() });
+  await ctx.db.insert(pointResults).values({ periodKey: 'Q2026-2', subjectType: 'unit', subjectId: city.countyB.id, unitId: city.countyB.id, peerKey: 'county', total: 3000, events: 1, rank: 1, peerSize: 2, grade: '好' });
+}, 120_000);
+afterAll(() => ctx.close());
+
+/** The task list's total for one unit with a filter, counted within 2026 by deadline as the dashboard counts. */
+async function listedTasks(unitId: string, filter: string) {
+  const list = await ok(admin.get(`/api/tasks?leadUnitId=${unitId}&year=2026&pageSize=100${filter}`));
+  expect(list.total).toBe(list.data.length);
+  return list.total as number;
+}
+
+async function ledgerSum(subjectId: string, period: string) {
+  const list = await ok(admin.get(`/api/points/events?subjectId=${subjectId}&periodKey=${period}&pageSize=100`));
+  const cents = list.data.reduce((s: number, e: { points: string }) => s + Math.round(Number(e.points) * 100), 0);
+  return (cents / 100).toString();
+}
+
+describe('统计看板: every number is the sum of the records behind it', () => {
+  it('the city sees its counties with task, study, points and information figures', async () => {
+    const d = await get(admin, `/api/dashboards/overview?unitId=${city.city.id}&period=Y2026`);
+    expect(d.level).toBe('city');
+    expect(d.childKind).toBe('unit');
+    expect(d.children.map((c) => c.id).sort()).toEqual([city.countyA.id, city.countyB.id].sort());
+    const a = row(d, city.countyA.id);
+    const b = row(d, city.countyB.id);
+    const overdueA = ['2026-04-30', '2026-06-30', '2026-12-31'].filter((x) => x <= cutoff).length;
+    expect(a.figures.tasks).toEqual({ total: 6, done: 3, overdue: overdueA, completion: 50 });
+    expect(b.figures.tasks).toMatchObject({ total: 1, done: 0, overdue: '2026-06-30' <= cutoff ? 1 : 0 });
+    expect(d.total.tasks.total).toBe(7);
+    // study: as 学习统计 says for the same unit and period
+    for (const c of [a, b]) {
+      const s = await ok(admin.get(`/api/study/stats?unitId=${c.id}&from=2026-01-01&to=2026-12-31`));
+      expect(c.figures.study.sessions).toBe(s.sessions);
+      expect(c.figures.study.minutes).toBe(s.minutes);
+    }
+    expect(a.figures.study).toMatchObject({ sessions: 3, minutes: 360, hours: 6 });
+    expect(b.figures.study).toMatchObject({ sessions: 2, minutes: 330, hours: 5.5 });
+    // information: as 信息统计 says
+    for (const c of [a, b]) {
+      const s = await ok(admin.get(`/api/info/stats?period=Y2026&by=unit&unitId=${c.id}`));
+      expect(c.figures.info.submitted).toBe(s.totals.submitted);
+      expect(c.figures.info.adopted).toBe(s.totals.adopted);
+      expect(c.figures.info.byLevel).toEqual(s.totals.adoptedByLevel);
+    }
+    expect(a.figures.info).toEqual({ submitted: 4, adopted: 3, byLevel: { 县级: 1, 市级: 0, 省级: 1, 中央: 1 } });
+    expect(b.figures.info).toEqual({ submitted: 1, adopted: 1, byLevel: { 县级: 0, 市级: 1, 省级: 0, 中央: 0 } });
+    // points: as the ledger's events of the unit add up
+    expect(a.figures.points.total).toBe(await ledgerSum(city.countyA.id, 'Y2026'));
+    expect(a.figures.points.total).toBe('10.5');
+    expect(b.figures.points.total).toBe('30');
+    expect([b.figures.points.rank, a.figures.points.rank]).toEqual([1, 2]);
+    // trends by month of 2026 add up to the year
+    const sum = (xs: unknown[]) => xs.reduce<number>((s, x) => s + Number(x), 0);
+    expect(sum(d.trends.tasksDone)).toBe(d.total.tasks.done);
+    expect(sum(d.trends.infoAdopted)).toBe(d.total.info.adopted);
+    expect(sum(d.trends.studyHours)).toBeCloseTo(d.total.study.hours, 5);
+    expect(d.trends.points[3]).toBe('42.5');
+  });
+
+  it('weekly coverage equals the weeks less the 未学通报 entries of each week', async () => {
+    for (const w of ['2026-W19', '2026-W20', '2026-W21', '2026-W22']) await checkWeek(ctx.db, w, today);
+    const d = await get(admin, `/api/dashboards/overview?unitId=${city.city.id}&period=M2026-05`);
+    // the 未学通报 of the four weeks, as the coverage module stored them
+    const checks = await ctx.db.select().from(studyWeekChecks).where(inArray(studyWeekChecks.week, ['2026-W19', '2026-W20', '2026-W21', '2026-W22']));
+    expect(checks.length).toBe(4);
+    const missedIn = (unitId: string) => checks.flatMap((c) => c.rows).filter((r) => r.missed && r.unitPath.includes(unitId)).length;
+    const a = row(d, city.countyA.id);
+    const b = row(d, city.countyB.id);
+    // county A: two branches × 4 weeks of May, branch A met the rule once (11 May)
+    expect(a.figures.study).toMatchObject({ weeks: 8, weeksCovered: 1, coverage: 12.5 });
+    expect(b.figures.study).toMatchObject({ weeks: 4, weeksCovered: 1, coverage: 25 });
+    expect(a.figures.study.weeks! - a.figures.study.weeksCovered!).toBe(missedIn(city.countyA.id));
+    expect(b.figures.study.weeks! - b.figures.study.weeksCovered!).toBe(missedIn(city.countyB.id));
+  });
+
+  it('drills from the city to county A to branch A, and there lists people with links to the records', async () => {
+    const city1 = await get(admin, `/api/dashboards/overview?unitId=${city.city.id}&period=Y2026`);
+    const drill = row(city1, city.countyA.id).links.drill!;
+    expect(drill).toContain(`unitId=${city.countyA.id}`);
+    const county = await get(admin, `/api/dashboards/overview?${drill.split('?')[1]}`);
+    expect(county.level).toBe('county');
+    expect(county.breadcrumbs.map((b) => b.id)).toEqual([city.city.id, city.countyA.id]);
+    expect(county.children.map((c) => c.id).sort()).toEqual([city.branchA.id, branchA2.id].sort());
+    const bA = row(county, city.branchA.id);
+    expect(bA.figures.tasks.total).toBe(await listedTasks(city.branchA.id, ''));
+    expect(bA.figures.tasks.done).toBe(await listedTasks(city.branchA.id, '&status=done'));
+    expect(bA.figures.tasks.overdue).toBe(await listedTasks(city.branchA.id, '&overdue=true'));
+    expect(bA.links.tasksOverdue).toBe(`/dashboard/tasks?leadUnitId=${city.branchA.id}&from=2026-01-01&to=2026-12-31&overdue=true`);
+    const sessions = await ok(admin.get(`/api/study/sessions?unitId=${city.branchA.id}&status=held&from=2026-01-01&to=2026-12-31`));
+    expect(bA.figures.study.sessions).toBe(sessions.total);
+    expect(bA.links.sessions).toBe(`/study/sessions?unitId=${city.branchA.id}&status=held&from=2026-01-01&to=2026-12-31`);
+    const items = await ok(admin.get(`/api/info/items?unitId=${city.branchA.id}&from=2026-01-01&to=2026-12-31`));
+    expect(bA.figures.info.submitted).toBe(items.total);
+    expect(bA.figures.points.total).toBe(await ledgerSum(city.branchA.id, 'Y2026'));
+    expect(bA.links.points).toBe(`/points/events?subjectId=${city.branchA.id}&periodKey=Y2026`);
+
+    const branch = await get(admin, `/api/dashboards/overview?${bA.links.drill!.split('?')[1]}`);
+    expect(branch.level).toBe('branch');
+    expect(branch.childKind).toBe('person');
+    const me = row(branch, staff.person.id);
+    expect(me.figures.tasks).toMatchObject({ total: 2, done: 1 });
+    expect(me.figures.study).toMatchObject({ sessions: 2, minutes: 300, weeks: null });
+    expect(me.figures.points.total).toBe(await ledgerSum(staff.person.id, 'Y2026'));
+    expect(me.figures.points.total).toBe('4.25');
+    expect(me.figures.info).toMatchObject({ submitted: 1, adopted: 1 });
+    expect(me.links.drill).toBe(`/dashboard?personId=${staff.person.id}&period=Y2026`);
+    expect(branch.total.tasks.total).toBe(bA.figures.tasks.total);
+  });
+
+  it('filters by campaign and by period, and shows the grade of a closed period', async () => {
+    const [c] = await ctx.db.select().from(tasks).where(eq(tasks.deadline, '2026-05-31'));
+    const campaign = await ok(admin.post('/api/campaigns', { unitId: city.city.id, name: '学比转提', dimensions: ['学'], startDate: '2026-01-01', endDate: '2026-12-31' }), 201);
+    await ctx.db.update(tasks).set({ campaignId: campaign.id }).where(eq(tasks.id, c.id));
+    const d = await get(admin, `/api/dashboards/overview?unitId=${city.city.id}&period=Y2026&campaignId=${campaign.id}`);
+    expect(row(d, city.countyA.id).figures.tasks).toMatchObject({ total: 1, done: 1 });
+    expect(row(d, city.countyB.id).figures.tasks.total).toBe(0);
+    const q2 = await get(admin, `/api/dashboards/overview?unitId=${city.city.id}&period=Q2026-2`);
+    expect(row(q2, city.countyB.id).figures.points).toEqual({ total: '30', rank: 1, grade: '好' });
+    expect(row(q2, city.countyA.id).figures.points.grade).toBeNull();
+    const range = await get(admin, `/api/dashboards/overview?unitId=${city.city.id}&from=2026-04-01&to=2026-04-30`);
+    expect(row(range, city.countyA.id).figures.info).toMatchObject({ submitted: 1, adopted: 1 });
+    expect(row(range, city.countyA.id).figures.points.total).toBe('12.5');
+    expect((await admin.get(`/api/dashboards/overview?from=2026-05-01&to=2026-04-01`)).statusCode).toBe(400);
+  });
+});
+
+describe('统计看板: scope', () => {
+  it('county A’s liaison starts at county A, never sees county B and gets 404 for it', async () => {
+    const d = await get(liaisonA, '/api/dashboards/overview?period=Y2026');
+    expect(d.level).toBe('county');
+    expect(d.children.map((c) => c.id)).not.toContain(city.countyB.id);
+    expect(d.breadcrumbs.map((b) => b.id)).toEqual([city.countyA.id]);
+    expect(JSON.stringify(d)).not.toContain('乙县');
+    for (const id of [city.countyB.id, city.branchB.id, city.city.id]) {
+      expect((await liaisonA.get(`/api/dashboards/overview?unitId=${id}`)).statusCode).toBe(404);
+    }
+    const personB = await makePerson(ctx.db, city.branchB);
+    expect((await liaisonA.get(`/api/dashboards/person?personId=${personB.id}`)).statusCode).toBe(404);
+    expect((await liaisonA.get(`/api/dashboards/person?personId=${staff.person.id}&period=Y2026`)).statusCode).toBe(200);
+  });
+
+  it('a staff member sees only their own person dashboard', async () => {
+    expect((await staff.agent.get('/api/dashboards/overview')).statusCode).toBe(403);
+    expect((await staff.agent.get(`/api/dashboards/overview?unitId=${city.branchA.id}`)).statusCode).toBe(403);
+    const me = await ok(staff.agent.get('/api/dashboards/person?period=Y2026'));
+    expect(me.person.id).toBe(staff.person.id);
+    expect(me.figures.tasks).toMatchObject({ total: 2, done: 1 });
+    expect(me.figures.points.total).toBe('4.25');
+    const other = await makePerson(ctx.db, city.branchA);
+    expect((await staff.agent.get(`/api/dashboards/person?personId=${other.id}`)).statusCode).toBe(404);
+  });
+});
