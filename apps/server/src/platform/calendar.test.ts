@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addWorkdays, cyclePeriods, effectiveDeadline, isPastDue, periodOf, shanghaiDate } from './calendar.ts';
+import { addWorkdays, calendarAdjustmentsOf, calendarKnowsYear, cyclePeriods, effectiveDeadline, isPastDue, isWorkday, officialDaysOf, periodOf, setCalendarAdjustments, shanghaiDate, subtractWorkdays } from './calendar.ts';
 
 describe('Chinese working-day calendar', () => {
   it('moves a deadline in the National Day holiday to the first working day after it', () => {
@@ -43,5 +43,44 @@ describe('Chinese working-day calendar', () => {
     expect(periodOf('weekly', '2026-03-18')).toMatchObject({ key: '2026-W12', start: '2026-03-16', end: '2026-03-22' });
     expect(periodOf('quarterly', '2026-08-01')).toMatchObject({ key: '2026-Q3', label: '2026年第三季度' });
     expect(periodOf('half_yearly', '2026-08-01')).toMatchObject({ key: '2026-H2', label: '2026年下半年' });
+  });
+});
+
+describe('holiday adjustments', () => {
+  it('knows the announced years and falls back to weekends plus adjustments for the others', () => {
+    expect(calendarKnowsYear(2026)).toBe(true);
+    // chinese-days answers by weekday alone for a year it does not know: 2027-10-01 is a plain Friday to it.
+    expect(calendarKnowsYear(2027)).toBe(false);
+    expect(isWorkday('2027-10-01')).toBe(true);
+    expect(isWorkday('2027-10-02')).toBe(false);
+    setCalendarAdjustments([
+      { date: '2027-10-01', kind: 'holiday', name: '国庆节' },
+      { date: '2027-09-26', kind: 'workday', name: '国庆节' },
+    ]);
+    try {
+      expect(isWorkday('2027-10-01')).toBe(false);
+      expect(isWorkday('2027-09-26')).toBe(true);
+      expect(effectiveDeadline('2027-10-01')).toBe('2027-10-04');
+      expect(calendarAdjustmentsOf(2027).map((a) => a.date)).toEqual(['2027-09-26', '2027-10-01']);
+      // An adjustment also wins over the package in a known year.
+      setCalendarAdjustments([{ date: '2026-10-08', kind: 'holiday', name: '临时调整' }]);
+      expect(effectiveDeadline('2026-10-01')).toBe('2026-10-09');
+    } finally {
+      setCalendarAdjustments([]);
+    }
+  });
+
+  it('counts working days backwards over a holiday', () => {
+    // 2026-04-04..06 are 清明: one working day before Tuesday 04-07 is Friday 04-03.
+    expect(subtractWorkdays('2026-04-07', 1)).toBe('2026-04-03');
+    expect(subtractWorkdays('2026-10-09', 2)).toBe('2026-09-30');
+    expect(subtractWorkdays('2026-10-09', 0)).toBe('2026-10-09');
+  });
+
+  it('lists the official holidays and 调休 working days of a year', () => {
+    const days = officialDaysOf(2026);
+    expect(days).toContainEqual({ date: '2026-10-10', kind: 'workday', name: '国庆节' });
+    expect(days).toContainEqual({ date: '2026-04-06', kind: 'holiday', name: '清明' });
+    expect(officialDaysOf(2027)).toEqual([]);
   });
 });

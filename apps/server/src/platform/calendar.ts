@@ -1,4 +1,6 @@
 import chineseDays from 'chinese-days';
+import type { DbLike } from '../db/client.ts';
+import { calendarAdjustments } from '../db/schema/reports.ts';
 
 /**
  * Business dates in Asia/Shanghai and the Chinese working-day calendar (holidays and 调休 make-up days),
@@ -11,8 +13,55 @@ export function shanghaiDate(at: Date = new Date()): string {
   return fmt.format(at);
 }
 
+/**
+ * 节假日调整 an admin entered (a year the package does not know yet, or a late change). Kept in memory so that
+ * isWorkday stays synchronous; the notify module loads them at start, after each change and on each job tick.
+ */
+export type CalendarAdjustment = { date: string; kind: 'holiday' | 'workday'; name: string };
+let adjustments = new Map<string, CalendarAdjustment>();
+
+export function setCalendarAdjustments(list: CalendarAdjustment[]): void {
+  adjustments = new Map(list.map((a) => [a.date, a]));
+}
+
+export function calendarAdjustmentsOf(year: number): CalendarAdjustment[] {
+  return [...adjustments.values()].filter((a) => a.date.startsWith(`${year}-`)).sort((a, b) => (a.date < b.date ? -1 : 1));
+}
+
+/**
+ * Whether chinese-days carries the State Council's calendar for `year`. For a year it does not know, the package
+ * answers by weekday alone (2027-10-01 is a plain Friday to it), so such a year is weekends plus adjustments.
+ * 元旦 is a holiday in every announced year, which tells the two apart.
+ */
+export function calendarKnowsYear(year: number): boolean {
+  return chineseDays.getDayDetail(`${year}-01-01`).name.includes(',');
+}
+
+/** The official holidays and 调休 working days of `year` as chinese-days has them. */
+export function officialDaysOf(year: number): CalendarAdjustment[] {
+  const out: CalendarAdjustment[] = [];
+  for (let d = `${year}-01-01`; d.startsWith(`${year}-`); d = addDays(d, 1)) {
+    const detail = chineseDays.getDayDetail(d);
+    if (!detail.name.includes(',')) continue;
+    out.push({ date: d, kind: detail.work ? 'workday' : 'holiday', name: detail.name.split(',')[1] ?? detail.name });
+  }
+  return out;
+}
+
 export function isWorkday(date: string): boolean {
+  const adjusted = adjustments.get(date);
+  if (adjusted) return adjusted.kind === 'workday';
   return chineseDays.isWorkday(date);
+}
+
+/** The working day `n` working days before `date` (n = 0: `date` itself). */
+export function subtractWorkdays(date: string, n: number): string {
+  let d = date;
+  for (let left = n, guard = 0; left > 0 && guard < 400; guard++) {
+    d = addDays(d, -1);
+    if (isWorkday(d)) left--;
+  }
+  return d;
 }
 
 function addDays(date: string, n: number): string {
@@ -119,3 +168,9 @@ export function cyclePeriods(cycle: ReportCycle, start: string, deadline: string
 export const ONCE_PERIOD = 'once';
 
 export { addDays };
+
+/** Reloads the adjustments from the database (at start, after a change, on each job tick for other processes' changes). */
+export async function refreshCalendarAdjustments(db: DbLike): Promise<void> {
+  const rows = await db.select({ date: calendarAdjustments.date, kind: calendarAdjustments.kind, name: calendarAdjustments.name }).from(calendarAdjustments);
+  setCalendarAdjustments(rows);
+}

@@ -1,0 +1,124 @@
+import { createHmac } from 'node:crypto';
+import { and, eq, inArray, lte, sql } from 'drizzle-orm';
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { Db } from '../../db/client.ts';
+import { outbox, unitWebhooks } from '../../db/schema/index.ts';
+
+/**
+ * The channels beyond the app: e-mail over SMTP and the group robots of WeCom (企业微信) and DingTalk (钉钉).
+ * SMTP is configured by the environment: LUOSHI_SMTP_URL (smtp://user:pass@host:587, or `json:` to render the
+ * message without sending, for tests and dry runs) and LUOSHI_SMTP_FROM.
+ */
+
+export type Mail = { to: string; subject: string; text: string };
+/** What the last `json:` transport produced, for tests that assert the message. */
+export const sentMail: { from?: string; to: string; subject: string; text: string }[] = [];
+
+let transport: { url: string; t: Transporter } | null = null;
+function mailer(): Transporter | null {
+  const url = process.env.LUOSHI_SMTP_URL;
+  if (!url) return null;
+  if (transport?.url !== url) {
+    transport = { url, t: url === 'json:' ? nodemailer.createTransport({ jsonTransport: true }) : nodemailer.createTransport(url) };
+  }
+  return transport.t;
+}
+
+export async function sendMail(mail: Mail): Promise<void> {
+  const t = mailer();
+  if (!t) throw new Error('未配置邮件服务器（LUOSHI_SMTP_URL）');
+  const from = process.env.LUOSHI_SMTP_FROM ?? 'luoshi@localhost';
+  const info = await t.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text });
+  if (process.env.LUOSHI_SMTP_URL === 'json:') {
+    const m = JSON.parse((info as unknown as { message: string }).message) as { from: { address: string }; subject: string; text: string };
+    sentMail.push({ from: m.from.address, to: mail.to, subject: m.subject, text: m.text });
+  }
+}
+
+export type Robot = { kind: 'wecom' | 'dingtalk'; url: string; secret: string | null };
+
+/** DingTalk's signed URL: timestamp and the URL-encoded base64 HMAC-SHA256 of "<timestamp>\n<secret>". */
+export function dingtalkSignedUrl(url: string, secret: string, now = Date.now()): string {
+  const sign = createHmac('sha256', secret).update(`${now}\n${secret}`).digest('base64');
+  return `${url}${url.includes('?') ? '&' : '?'}timestamp=${now}&sign=${encodeURIComponent(sign)}`;
+}
+
+export function robotPayload(kind: Robot['kind'], title: string, text: string): unknown {
+  const content = `### ${title}\n${text}`;
+  return kind === 'wecom' ? { msgtype: 'markdown', markdown: { content } } : { msgtype: 'markdown', markdown: { title, text: content } };
+}
+
+/** Posts to a robot; both services answer 200 with `errcode` 0 on success, anything else is a failure. */
+export async function sendRobot(robot: Robot, title: string, text: string): Promise<void> {
+  const url = robot.kind === 'dingtalk' && robot.secret ? dingtalkSignedUrl(robot.url, robot.secret) : robot.url;
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(robotPayload(robot.kind, title, text)),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const body = await res.text();
+  if (!res.ok) throw new Error(`HTTP ${res.status} ${body.slice(0, 200)}`);
+  let parsed: { errcode?: number; errmsg?: string } = {};
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    /* a receiver that answers 200 without JSON took the message */
+  }
+  if (parsed.errcode !== undefined && parsed.errcode !== 0) throw new Error(`errcode ${parsed.errcode} ${parsed.errmsg ?? ''}`);
+}
+
+const MAX_ATTEMPTS = 8;
+/** 1, 2, 4 … minutes between attempts, at most 6 hours. */
+export const backoffMs = (attempts: number) => Math.min(2 ** (attempts - 1) * 60_000, 6 * 3600_000);
+/** How long a claimed message is held for its sender before another process may try it. */
+const LEASE = '5 minutes';
+
+/**
+ * Sends what is due in the outbox. Each message is claimed by pushing its next attempt out (a lease, with SKIP
+ * LOCKED so several processes never take the same row), sent outside any transaction, then marked sent or
+ * rescheduled with backoff; after MAX_ATTEMPTS it is marked failed with its last error.
+ */
+export async function deliverOutbox(db: Db, limit = 50): Promise<{ sent: number; failed: number }> {
+  const claimed = await db.transaction(async (tx) => {
+    const ids = await tx
+      .select({ id: outbox.id })
+      .from(outbox)
+      .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, sql`now()`)))
+      .orderBy(outbox.nextAttemptAt)
+      .limit(limit)
+      .for('update', { skipLocked: true });
+    if (!ids.length) return [];
+    return tx
+      .update(outbox)
+      .set({ nextAttemptAt: sql`now() + interval '${sql.raw(LEASE)}'`, attempts: sql`${outbox.attempts} + 1` })
+      .where(inArray(outbox.id, ids.map((r) => r.id)))
+      .returning();
+  });
+  let sent = 0;
+  let failed = 0;
+  for (const m of claimed) {
+    try {
+      if (m.channel === 'email') await sendMail({ to: m.target, subject: m.subject, text: m.body });
+      else {
+        const [hook] = await db.select().from(unitWebhooks).where(eq(unitWebhooks.id, m.target));
+        if (!hook || !hook.enabled) throw new Error('群机器人已删除或停用');
+        await sendRobot({ kind: hook.kind, url: hook.url, secret: hook.secret }, m.subject, m.body);
+      }
+      await db.update(outbox).set({ status: 'sent', sentAt: new Date(), lastError: null }).where(eq(outbox.id, m.id));
+      sent++;
+    } catch (err) {
+      const giveUp = m.attempts >= MAX_ATTEMPTS;
+      await db
+        .update(outbox)
+        .set({
+          status: giveUp ? 'failed' : 'pending',
+          lastError: String((err as Error).message ?? err).slice(0, 500),
+          nextAttemptAt: new Date(Date.now() + backoffMs(m.attempts)),
+        })
+        .where(eq(outbox.id, m.id));
+      failed++;
+    }
+  }
+  return { sent, failed };
+}
