@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyReply } from 'fastify';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, SQL, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { FileRef } from '@luoshi/contract';
 import type { Db, DbLike } from '../db/client.ts';
@@ -137,11 +137,12 @@ export async function uploadOwnFile(db: Db, dataDir: string, caller: Caller, act
 }
 
 /**
- * Files uploaded ahead by this user that none of `holders` (the file-id columns of the records that take files)
- * has taken yet, locked until the transaction ends so two records cannot take the same file. Anyone else's file,
+ * Files uploaded ahead by this user that none of `holders` has taken yet — a holder is the file-id column of the
+ * records that take files, or a condition on `files.id` that is true when a record holds the file (e.g. a JSON list
+ * of ids) — locked until the transaction ends so two records cannot take the same file. Anyone else's file,
  * or one already taken, answers 404 as if it did not exist.
  */
-export async function ownUnattachedFiles(tx: DbLike, userId: string, ids: string[], holders: AnyPgColumn[]): Promise<string[]> {
+export async function ownUnattachedFiles(tx: DbLike, userId: string, ids: string[], holders: (AnyPgColumn | SQL)[]): Promise<string[]> {
   const unique = [...new Set(ids)];
   if (!unique.length) return [];
   const rows = await tx
@@ -151,7 +152,7 @@ export async function ownUnattachedFiles(tx: DbLike, userId: string, ids: string
       and(
         inArray(files.id, unique),
         eq(files.createdBy, userId),
-        ...holders.map((col) => sql`not exists (select 1 from ${col.table} where ${col} = ${files.id})`),
+        ...holders.map((h) => (h instanceof SQL ? sql`not (${h})` : sql`not exists (select 1 from ${h.table} where ${h} = ${files.id})`)),
       ),
     )
     .for('update');

@@ -7,7 +7,7 @@ import { audit, type Actor } from '../../platform/audit.ts';
 import { shanghaiDate } from '../../platform/calendar.ts';
 import { badRequest, conflict, notFound } from '../../platform/errors.ts';
 import { emitEvent } from '../../platform/events.ts';
-import { presentFile } from '../../platform/files.ts';
+import { ownUnattachedFiles, presentFile } from '../../platform/files.ts';
 import type { Caller } from '../../platform/session.ts';
 import { getVisibleItem, itemVisible, type InfoItemRow } from './access.ts';
 import { issueLabel, lockOpenIssue, openIssue } from './issues.ts';
@@ -62,28 +62,12 @@ export async function emitAdoptionEvents(tx: DbLike, adoption: Pick<AdoptionRow,
   });
 }
 
-/**
- * Proof scans and instruction scans: files the caller uploaded that no adoption or instruction holds yet, locked
- * until the transaction ends so two records cannot take the same file. Anyone else's file answers 404.
- */
-async function ownFreeFiles(tx: DbLike, userId: string, ids: string[]): Promise<string[]> {
-  const unique = [...new Set(ids)];
-  if (!unique.length) return [];
-  const rows = await tx
-    .select({ id: files.id })
-    .from(files)
-    .where(
-      and(
-        inArray(files.id, unique),
-        eq(files.createdBy, userId),
-        sql`not exists (select 1 from ${infoAdoptions} a where a.file_ids @> jsonb_build_array(${files.id}::text))`,
-        sql`not exists (select 1 from ${infoInstructions} i where i.file_ids @> jsonb_build_array(${files.id}::text))`,
-      ),
-    )
-    .for('update');
-  if (rows.length !== unique.length) throw notFound('附件');
-  return unique;
-}
+/** Proof scans and instruction scans: the caller's own uploads that no adoption or instruction holds yet. */
+const ownFreeFiles = (tx: DbLike, userId: string, ids: string[]) =>
+  ownUnattachedFiles(tx, userId, ids, [
+    sql`exists (select 1 from ${infoAdoptions} a where a.file_ids @> jsonb_build_array(${files.id}::text))`,
+    sql`exists (select 1 from ${infoInstructions} i where i.file_ids @> jsonb_build_array(${files.id}::text))`,
+  ]);
 
 async function recordAction(tx: DbLike, caller: Caller, itemId: string, action: 'adopt' | 'instruct', comment: string) {
   await tx.insert(infoActions).values({ itemId, action, comment, actorId: caller.userId });
