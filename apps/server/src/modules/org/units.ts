@@ -5,6 +5,7 @@ import { units } from '../../db/schema/index.ts';
 import { audit, type Actor } from '../../platform/audit.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts';
 import { envelope, likeText, orderOf, pageOf, type ListParams } from '../../platform/list.ts';
+import { unitNamePaths } from '../../platform/export.ts';
 import { unitInScope, type DataScope } from '../../platform/scope.ts';
 import type { XlsxColumn } from './xlsx.ts';
 
@@ -141,23 +142,7 @@ export async function moveUnit(tx: DbLike, scope: DataScope, actor: Actor, id: s
   return after;
 }
 
-/** Full name path of each unit for exports and pickers: "市委宣传部/城东区委宣传部/机关党支部". */
-export async function unitNamePaths(db: DbLike, ids: string[]): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  const wanted = [...new Set(ids)];
-  if (!wanted.length) return out;
-  const rows = await db.select({ id: units.id, path: units.path }).from(units).where(inArray(units.id, wanted));
-  const ancestorIds = [...new Set(rows.flatMap((u) => u.path.split('/').filter(Boolean)))];
-  const names = new Map(
-    (await db.select({ id: units.id, name: units.name }).from(units).where(inArray(units.id, ancestorIds))).map((u) => [u.id, u.name]),
-  );
-  for (const u of rows) out.set(u.id, namePathOf(u.path, names));
-  return out;
-}
-
-export function namePathOf(idPath: string, names: Map<string, string>): string {
-  return idPath.split('/').filter(Boolean).map((x) => names.get(x) ?? '').join('/');
-}
+export { namePathOf, unitNamePaths } from '../../platform/export.ts';
 
 const UNIT_EXPORT_COLUMNS: XlsxColumn[] = [
   { header: '单位名称', key: 'name', width: 28 },

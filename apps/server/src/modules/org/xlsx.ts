@@ -1,36 +1,16 @@
-import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { FastifyReply } from 'fastify';
 import { badRequest } from '../../platform/errors.ts';
-import { attachmentHeader } from '../../platform/files.ts';
+import { sendRowsXlsx, type XlsxColumn } from '../../platform/export.ts';
 
-export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
-export type XlsxColumn = { header: string; key: string; width?: number; numFmt?: string };
+export { excelDate, XLSX_MIME, type XlsxColumn } from '../../platform/export.ts';
 
 /**
  * Streams a one-sheet workbook to the reply. The rows are read before the first byte is sent, so a failing
  * query still answers with a JSON error rather than a truncated file.
  */
-export function sendXlsx(
-  reply: FastifyReply,
-  fileName: string,
-  sheetName: string,
-  columns: XlsxColumn[],
-  rows: Record<string, unknown>[],
-) {
-  const out = new PassThrough();
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
-  const ws = wb.addWorksheet(sheetName, { views: [{ state: 'frozen', ySplit: 1 }] });
-  ws.columns = columns.map((c) => ({ header: c.header, key: c.key, width: c.width ?? 14, style: c.numFmt ? { numFmt: c.numFmt } : {} }));
-  ws.getRow(1).font = { bold: true };
-  reply.header('content-type', XLSX_MIME).header('content-disposition', attachmentHeader(fileName));
-  void (async () => {
-    for (const r of rows) ws.addRow(r).commit();
-    ws.commit();
-    await wb.commit();
-  })().catch((err) => out.destroy(err));
-  return reply.send(out);
+export function sendXlsx(reply: FastifyReply, fileName: string, sheetName: string, columns: XlsxColumn[], rows: Record<string, unknown>[]) {
+  return sendRowsXlsx(reply, fileName, sheetName, columns, rows);
 }
 
 /** A workbook held in memory, for small files such as import templates. */
@@ -41,11 +21,6 @@ export async function xlsxBuffer(sheetName: string, columns: XlsxColumn[], rows:
   ws.getRow(1).font = { bold: true };
   for (const r of rows) ws.addRow(r);
   return Buffer.from(await wb.xlsx.writeBuffer());
-}
-
-/** A calendar date as Excel shows it: midnight UTC, so no time zone shifts the day. */
-export function excelDate(date: string | null): Date | null {
-  return date ? new Date(`${date}T00:00:00Z`) : null;
 }
 
 export type SheetRow = { line: number; cells: Map<string, ExcelJS.CellValue> };
