@@ -2,6 +2,7 @@ import {
   ApartmentOutlined,
   AuditOutlined,
   BarChartOutlined,
+  BellOutlined,
   CalendarOutlined,
   DashboardOutlined,
   DownOutlined,
@@ -24,6 +25,7 @@ import { useTranslation } from 'react-i18next';
 import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { logout, useMe } from '../api/auth';
 import { useTodoCount } from '../api/info';
+import { useUnreadCount } from '../api/notify';
 import { LANGUAGES, setLanguage, type LanguageCode } from '../i18n';
 import { ChangePasswordModal } from './ChangePasswordModal';
 import * as dashboardArea from '../pages/dashboard/area';
@@ -43,6 +45,7 @@ export function AppLayout() {
   const [pwdOpen, setPwdOpen] = useState(false);
   // 待我审核 carries its count: one cheap list request for the reviewers.
   const todo = useTodoCount(!!me?.permissions.includes('info:item:review'));
+  const unread = useUnreadCount(!!me);
 
   if (isLoading) {
     return (
@@ -184,6 +187,9 @@ export function AppLayout() {
         <Layout.Header className="app-header">
           <span style={{ color: '#555' }}>{t('app.subtitle')}</span>
           <Space size="middle">
+            <Badge count={unread.data ?? 0} size="small" offset={[-6, 6]}>
+              <Button type="text" icon={<BellOutlined />} aria-label={t('nav.notifications')} title={t('nav.notifications')} onClick={() => navigate('/notifications')} />
+            </Badge>
             <Dropdown menu={langMenu}>
               <Button type="text" icon={<GlobalOutlined />} aria-label={t('layout.language')}>
                 {LANGUAGES.find((l) => l.code === i18n.language)?.label ?? LANGUAGES[0].label}
