@@ -2,12 +2,25 @@ import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { inArray } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
+import { z } from 'zod';
 import type { FastifyReply } from 'fastify';
 import type { DbLike } from '../db/client.ts';
 import { units } from '../db/schema/index.ts';
+import { shanghaiDate } from './calendar.ts';
 import { attachmentHeader } from './files.ts';
 
 export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** Exports are files; the OpenAPI document says so instead of describing a JSON body. */
+export const XLSX_RESPONSE = { 200: z.any().describe(`XLSX 文件（${XLSX_MIME}）`) };
+
+/** Today's date in Shanghai, for file names such as 信息列表-2026-03-02.xlsx. */
+export function exportFileName(what: string, today = shanghaiDate()): string {
+  return `${what}-${today}.xlsx`;
+}
+
+/** Yes/no as people write it in a sheet. */
+export const yesNo = (b: boolean | null | undefined) => (b == null ? '' : b ? '是' : '否');
 
 export type XlsxColumn = { header: string; key: string; width?: number; numFmt?: string };
 

@@ -1,11 +1,12 @@
 import {
-  BreakdownBody, Campaign, CampaignDocument, CampaignList, CampaignListQuery, CreateCampaignBody, CreateTaskBody,
+  BreakdownBody, Campaign, CAMPAIGN_STATUSES, MEETING_TYPES, REPORT_STATUSES, CampaignDocument, CampaignList, CampaignListQuery, CreateCampaignBody, CreateTaskBody,
   DecisionToTaskBody, FileRef, Id, IdParams, Meeting, MeetingBody, MeetingList, MeetingListQuery, ReportList,
   ReportListQuery, ReviewReportBody, SubmitReportBody, Task, TaskList, TaskListQuery, TaskReport, TaskTreeQuery,
   UpdateCampaignBody, UpdateMeetingBody, UpdateTaskBody,
 } from '@luoshi/contract';
 import { z } from 'zod';
 import { AppError } from '../../platform/errors.ts';
+import { excelDate, excelTime, exportFileName, sendListXlsx, XLSX_MIME, XLSX_RESPONSE } from '../../platform/export.ts';
 import { attachmentHeader, sendStoredFile, uploadOwnFile } from '../../platform/files.ts';
 import { actorOf, callerOf } from '../../platform/session.ts';
 import type { App, Module } from '../../platform/types.ts';
@@ -33,6 +34,47 @@ export const campaignsModule: Module = {
       '/api/campaigns',
       { config: { permission: 'campaigns:campaign:read' }, schema: { tags, summary: '专项行动列表', querystring: CampaignListQuery, response: { 200: CampaignList } } },
       async (req) => listCampaigns(db, callerOf(req).scope, req.query, clock.today()),
+    );
+    app.get(
+      '/api/campaigns/export',
+      {
+        config: { permission: 'campaigns:campaign:read' },
+        schema: { tags, summary: '导出专项行动列表（XLSX，按当前筛选条件）', querystring: CampaignListQuery, response: XLSX_RESPONSE, produces: [XLSX_MIME] },
+      },
+      async (req, reply) => {
+        const { scope } = callerOf(req);
+        const today = clock.today();
+        return sendListXlsx(reply, {
+          fileName: exportFileName('专项行动', today),
+          sheetName: '专项行动',
+          columns: [
+            { header: '专项行动名称', key: 'name', width: 36 },
+            { header: '牵头单位', key: 'unitName', width: 20 },
+            { header: '维度', key: 'dimensions', width: 16 },
+            { header: '开始日期', key: 'startDate', width: 12, numFmt: 'yyyy-mm-dd' },
+            { header: '结束日期', key: 'endDate', width: 12, numFmt: 'yyyy-mm-dd' },
+            { header: '领导小组', key: 'group', width: 20 },
+            { header: '状态', key: 'status', width: 8 },
+            { header: '任务数', key: 'taskCount', width: 8 },
+            { header: '逾期任务数', key: 'overdueCount', width: 10 },
+            { header: '进度(%)', key: 'progress', width: 8 },
+          ],
+          fetchPage: (page, pageSize) => listCampaigns(db, scope, { ...req.query, page, pageSize }, today),
+          toRow: (c) => ({
+            name: c.name,
+            unitName: c.unitName,
+            dimensions: c.dimensions.join('、'),
+            startDate: excelDate(c.startDate),
+            endDate: excelDate(c.endDate),
+            group: c.leadingGroupName ?? '',
+            status: CAMPAIGN_STATUSES[c.status],
+            taskCount: c.taskCount,
+            overdueCount: c.overdueCount,
+            progress: c.progress,
+          }),
+          unitPath: { db, unitIdOf: (c) => c.unitId },
+        });
+      },
     );
     app.post(
       '/api/campaigns',
@@ -202,6 +244,47 @@ export const campaignsModule: Module = {
       async (req) => listReports(db, callerOf(req).scope, req.query),
     );
     app.get(
+      '/api/reports/export',
+      {
+        config: { permission: 'campaigns:task:read' },
+        schema: { tags, summary: '导出进展报送列表（XLSX，按当前筛选条件）', querystring: ReportListQuery, response: XLSX_RESPONSE, produces: [XLSX_MIME] },
+      },
+      async (req, reply) => {
+        const { scope } = callerOf(req);
+        return sendListXlsx(reply, {
+          fileName: exportFileName('进展报送', clock.today()),
+          sheetName: '进展报送',
+          columns: [
+            { header: '任务名称', key: 'taskTitle', width: 36 },
+            { header: '报送期次', key: 'periodLabel', width: 14 },
+            { header: '进展情况', key: 'content', width: 60 },
+            { header: '完成比例(%)', key: 'percent', width: 10 },
+            { header: '状态', key: 'status', width: 8 },
+            { header: '报送人', key: 'submittedByName', width: 10 },
+            { header: '报送时间', key: 'submittedAt', width: 18, numFmt: 'yyyy-mm-dd hh:mm' },
+            { header: '审核人', key: 'reviewedByName', width: 10 },
+            { header: '审核时间', key: 'reviewedAt', width: 18, numFmt: 'yyyy-mm-dd hh:mm' },
+            { header: '审核意见', key: 'reviewComment', width: 30 },
+            { header: '佐证材料数', key: 'files', width: 10 },
+          ],
+          fetchPage: (page, pageSize) => listReports(db, scope, { ...req.query, page, pageSize }),
+          toRow: (r) => ({
+            taskTitle: r.taskTitle,
+            periodLabel: r.periodLabel,
+            content: r.content,
+            percent: r.percent,
+            status: REPORT_STATUSES[r.status],
+            submittedByName: r.submittedByName,
+            submittedAt: excelTime(r.submittedAt),
+            reviewedByName: r.reviewedByName ?? '',
+            reviewedAt: excelTime(r.reviewedAt),
+            reviewComment: r.reviewComment ?? '',
+            files: r.files.length,
+          }),
+        });
+      },
+    );
+    app.get(
       '/api/reports/:id',
       { config: { permission: 'campaigns:task:read' }, schema: { tags, summary: '进展报送详情', params: IdParams, response: { 200: TaskReport } } },
       async (req) => {
@@ -234,6 +317,42 @@ export const campaignsModule: Module = {
       '/api/meetings',
       { config: { permission: 'campaigns:meeting:read' }, schema: { tags, summary: '会议列表', querystring: MeetingListQuery, response: { 200: MeetingList } } },
       async (req) => listMeetings(db, callerOf(req).scope, req.query),
+    );
+    app.get(
+      '/api/meetings/export',
+      {
+        config: { permission: 'campaigns:meeting:read' },
+        schema: { tags, summary: '导出会议列表（XLSX，按当前筛选条件）', querystring: MeetingListQuery, response: XLSX_RESPONSE, produces: [XLSX_MIME] },
+      },
+      async (req, reply) => {
+        const { scope } = callerOf(req);
+        return sendListXlsx(reply, {
+          fileName: exportFileName('会议列表', clock.today()),
+          sheetName: '会议',
+          columns: [
+            { header: '会议名称', key: 'title', width: 36 },
+            { header: '会议类型', key: 'type', width: 10 },
+            { header: '召开时间', key: 'heldAt', width: 18, numFmt: 'yyyy-mm-dd hh:mm' },
+            { header: '地点', key: 'place', width: 16 },
+            { header: '召开单位', key: 'unitName', width: 20 },
+            { header: '参会人员', key: 'attendees', width: 30 },
+            { header: '议定事项', key: 'decisions', width: 50 },
+            { header: '已转任务数', key: 'toTasks', width: 10 },
+          ],
+          fetchPage: (page, pageSize) => listMeetings(db, scope, { ...req.query, page, pageSize }),
+          toRow: (m) => ({
+            title: m.title,
+            type: MEETING_TYPES[m.type],
+            heldAt: excelTime(m.heldAt),
+            place: m.place ?? '',
+            unitName: m.unitName,
+            attendees: m.attendees.map((a) => a.name).join('、'),
+            decisions: m.decisions.map((d) => `${d.seq}. ${d.content}`).join('\n'),
+            toTasks: m.decisions.filter((d) => d.taskId).length,
+          }),
+          unitPath: { db, unitIdOf: (m) => m.unitId },
+        });
+      },
     );
     app.post(
       '/api/meetings',

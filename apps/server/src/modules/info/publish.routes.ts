@@ -7,6 +7,7 @@ import {
 } from '@luoshi/contract';
 import { docxToPdf } from '../../platform/docx.ts';
 import { AppError, forbidden } from '../../platform/errors.ts';
+import { excelDate, exportFileName, sendListXlsx, XLSX_MIME, XLSX_RESPONSE } from '../../platform/export.ts';
 import { attachmentHeader, filePath, sendStoredFile, uploadOwnFile } from '../../platform/files.ts';
 import { actorOf, callerOf } from '../../platform/session.ts';
 import type { App, Deps } from '../../platform/types.ts';
@@ -177,6 +178,32 @@ export function registerPublishRoutes(app: App, { db, config }: Deps) {
     '/api/info/media',
     { config: { permission: 'info:item:read' }, schema: { tags, summary: '媒体报道列表', querystring: InfoMediaReportListQuery, response: { 200: InfoMediaReportList } } },
     async (req) => listMedia(db, callerOf(req).scope, req.query),
+  );
+  app.get(
+    '/api/info/media/export',
+    {
+      config: { permission: 'info:item:read' },
+      schema: { tags, summary: '导出媒体报道列表（XLSX，按当前筛选条件）', querystring: InfoMediaReportListQuery, response: XLSX_RESPONSE, produces: [XLSX_MIME] },
+    },
+    async (req, reply) => {
+      const { scope } = callerOf(req);
+      return sendListXlsx(reply, {
+        fileName: exportFileName('媒体报道'),
+        sheetName: '媒体报道',
+        columns: [
+          { header: '标题', key: 'title', width: 40 },
+          { header: '媒体', key: 'outlet', width: 20 },
+          { header: '级别', key: 'level', width: 10 },
+          { header: '刊发日期', key: 'publishedOn', width: 12, numFmt: 'yyyy-mm-dd' },
+          { header: '单位', key: 'unitName', width: 20 },
+          { header: '记者', key: 'reporterName', width: 12 },
+          { header: '链接', key: 'link', width: 40 },
+        ],
+        fetchPage: (page, pageSize) => listMedia(db, scope, { ...req.query, page, pageSize }),
+        toRow: (m) => ({ title: m.title, outlet: m.outlet, level: m.level, publishedOn: excelDate(m.publishedOn), unitName: m.unitName, reporterName: m.reporterName ?? '', link: m.link ?? '' }),
+        unitPath: { db, unitIdOf: (m) => m.unitId },
+      });
+    },
   );
   app.post(
     '/api/info/media',

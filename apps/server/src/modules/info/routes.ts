@@ -6,6 +6,7 @@ import {
 import { z } from 'zod';
 import { persons, roles, userRoles, users } from '../../db/schema/index.ts';
 import { AppError, badRequest } from '../../platform/errors.ts';
+import { excelDate, exportFileName, sendListXlsx, XLSX_MIME, XLSX_RESPONSE } from '../../platform/export.ts';
 import { actorOf, callerOf } from '../../platform/session.ts';
 import { cleanPastedText, docxToText, wordDiff, type CleanResult } from '../../platform/text.ts';
 import type { App, Deps, Module } from '../../platform/types.ts';
@@ -37,6 +38,23 @@ function presentClean(original: string, r: CleanResult) {
 }
 
 const MAX_IMPORT = 10 * 1024 * 1024;
+
+const INFO_STATUS_LABELS: Record<string, string> = { draft: '草稿', reviewing: '审核中', returned: '退回修改', approved: '审核通过', rejected: '不予采用' };
+const ITEM_EXPORT_COLUMNS = [
+  { header: '标题', key: 'title', width: 40 },
+  { header: '类别', key: 'category', width: 12 },
+  { header: '报送单位', key: 'unitName', width: 20 },
+  { header: '作者', key: 'authors', width: 20 },
+  { header: '状态', key: 'status', width: 10 },
+  { header: '当前环节', key: 'stepName', width: 14 },
+  { header: '环节期限', key: 'stepDeadline', width: 12, numFmt: 'yyyy-mm-dd' },
+  { header: '报送日期', key: 'submittedOn', width: 12, numFmt: 'yyyy-mm-dd' },
+  { header: '字数', key: 'wordCount', width: 8 },
+  { header: '重复率(%)', key: 'dupTop', width: 10 },
+  { header: '采用情况', key: 'adoptions', width: 30 },
+  { header: '批示数', key: 'instructed', width: 8 },
+  { header: '单位路径', key: 'unitPath', width: 48 },
+];
 
 /** An uploaded article to clean: .docx, .html/.htm or .txt, read as the kind its content shows. */
 async function importedText(part: Awaited<ReturnType<import('fastify').FastifyRequest['file']>>): Promise<{ text: string; format: 'text' | 'html' }> {
@@ -127,6 +145,37 @@ function registerItemRoutes(app: App, { db }: Deps) {
     '/api/info/items',
     { config: { permission: 'info:item:read' }, schema: { tags, summary: '信息列表（todo=true 为待我审核，mine=true 为我报送的）', querystring: InfoItemListQuery, response: { 200: InfoItemList } } },
     async (req) => listItems(db, callerOf(req), req.query),
+  );
+  app.get(
+    '/api/info/items/export',
+    {
+      config: { permission: 'info:item:read' },
+      schema: { tags, summary: '导出信息列表（XLSX，按当前筛选条件）', querystring: InfoItemListQuery, response: XLSX_RESPONSE, produces: [XLSX_MIME] },
+    },
+    async (req, reply) => {
+      const caller = callerOf(req);
+      return sendListXlsx(reply, {
+        fileName: exportFileName('信息列表'),
+        sheetName: '信息',
+        columns: ITEM_EXPORT_COLUMNS,
+        fetchPage: (page, pageSize) => listItems(db, caller, { ...req.query, page, pageSize }),
+        toRow: (r) => ({
+          title: r.title,
+          category: r.category,
+          unitName: r.unitName,
+          authors: r.authors.map((a) => a.name).join('、'),
+          status: INFO_STATUS_LABELS[r.status] ?? r.status,
+          stepName: r.stepName ?? '',
+          stepDeadline: excelDate(r.stepDeadline),
+          submittedOn: excelDate(r.submittedOn),
+          wordCount: r.wordCount,
+          dupTop: r.dupTop,
+          adoptions: r.adoptions.map((a) => `${a.level}·${a.outlet}`).join('；'),
+          instructed: r.instructed,
+          unitPath: r.unitPath,
+        }),
+      });
+    },
   );
   app.post(
     '/api/info/items',
