@@ -1,11 +1,12 @@
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  infoAdoptions, infoAuthors, infoItems, pointEvents, pointPeriods, pointResults, pointRules, studyAttendance, studySessions, studyWeekChecks, tasks, users,
+  infoAdoptions, infoAuthors, infoItems, pointPeriods, pointResults, pointRules, studyAttendance, studySessions, studyWeekChecks, tasks, users,
 } from '../../db/schema/index.ts';
 import { shanghaiDate } from '../../platform/calendar.ts';
 import { loginAdmin, loginAs, makeCity, makePerson, makeTestApp, makeUnit, ok, type Agent, type TestCtx } from '../../test/harness.ts';
 import { overdueCutoff } from '../campaigns/dates.ts';
+import { recordPointEvent, type RuleRow } from '../points/ledger.ts';
 import { checkWeek } from '../study/coverage.ts';
 
 // Every figure of the dashboard against what the module pages say for the same unit and period: the task list's
@@ -62,13 +63,14 @@ async function item(unitId: string, submittedOn: string, adoptions: { level: str
   for (const a of adoptions) await ctx.db.insert(infoAdoptions).values({ itemId: row.id, unitId, kind: 'outlet', outlet: '某报', level: a.level, adoptedOn: a.on });
 }
 
-let ruleUnit: string;
-let rulePerson: string;
-async function points(subjectType: 'unit' | 'person', subjectId: string, unitId: string, cents: number, bookedOn: string) {
-  await ctx.db.insert(pointEvents).values({
-    subjectType, subjectId, unitId, personId: subjectType === 'person' ? subjectId : null,
-    ruleId: subjectType === 'unit' ? ruleUnit : rulePerson, ruleCode: subjectType === 'unit' ? 'DU1' : 'DP1',
-    points: cents, occurredOn: bookedOn, bookedOn, kind: 'manual',
+let ruleUnit: RuleRow;
+let rulePerson: RuleRow;
+/** Points booked as the ledger books them: the event and its running totals. */
+async function points(subjectType: 'unit' | 'person', subjectId: string, unitId: string, cents: number, occurredOn: string) {
+  await recordPointEvent(ctx.db, {
+    rule: subjectType === 'unit' ? ruleUnit : rulePerson,
+    subjectId, unitId, personId: subjectType === 'person' ? subjectId : null,
+    points: cents, occurredOn, kind: 'manual',
   });
 }
 
@@ -89,8 +91,8 @@ beforeAll(async () => {
   adminUserId = (await ctx.db.select({ id: users.id }).from(users).where(eq(users.username, 'admin')))[0].id;
   const [ru] = await ctx.db.insert(pointRules).values({ year: 2026, code: 'DU1', effectiveFrom: '2026-01-01', category: '测试', item: '单位加分', subjectType: 'unit', points: 100 }).returning();
   const [rp] = await ctx.db.insert(pointRules).values({ year: 2026, code: 'DP1', effectiveFrom: '2026-01-01', category: '测试', item: '个人加分', subjectType: 'person', points: 100 }).returning();
-  ruleUnit = ru.id;
-  rulePerson = rp.id;
+  ruleUnit = ru;
+  rulePerson = rp;
   const other = await makePerson(ctx.db, city.branchA, { name: '甲支部干部' });
 
   // Tasks: branch A two done, one past its deadline, one due in December; branch A2 one past due; county A its own
@@ -115,7 +117,8 @@ beforeAll(async () => {
   // Information: branch A three items, two adopted (省级 and 县级+中央), one by the staff member; B one adopted 市级.
   await item(city.branchA.id, '2026-04-02', [{ level: '省级', on: '2026-04-10' }], staff.person.id);
   await item(city.branchA.id, '2026-05-02', [{ level: '县级', on: '2026-05-10' }, { level: '中央', on: '2026-06-01' }]);
-  await item(city.branchA.id, '2026-07-02');
+  // adopted on New Year's Day 2027: outside 2026
+  await item(city.branchA.id, '2026-07-02', [{ level: '县级', on: '2027-01-01' }]);
   await item(city.countyA.id, '2026-07-03');
   await item(city.countyB.id, '2026-03-03', [{ level: '市级', on: '2026-03-20' }]);
   await item(city.branchA.id, '2025-12-02', [{ level: '省级', on: '2025-12-20' }]);
@@ -130,7 +133,7 @@ beforeAll(async () => {
   await points('unit', city.countyA.id, city.countyA.id, 9900, '2025-06-01');
 
   // Q2026-2 closed: county B graded 好.
-  await ctx.db.insert(pointPeriods).values({ key: 'Q2026-2', kind: 'quarter', year: 2026, seq: 2, startDate: '2026-04-01', endDate: '2026-06-30', status: 'closed', closedAt: new Date() });
+  await ctx.db.update(pointPeriods).set({ status: 'closed', closedAt: new Date() }).where(eq(pointPeriods.key, 'Q2026-2'));
   await ctx.db.insert(pointResults).values({ periodKey: 'Q2026-2', subjectType: 'unit', subjectId: city.countyB.id, unitId: city.countyB.id, peerKey: 'county', total: 3000, events: 1, rank: 1, peerSize: 2, grade: '好' });
 }, 120_000);
 afterAll(() => ctx.close());
@@ -254,6 +257,21 @@ describe('统计看板: every number is the sum of the records behind it', () =>
     expect(row(range, city.countyA.id).figures.info).toMatchObject({ submitted: 1, adopted: 1 });
     expect(row(range, city.countyA.id).figures.points.total).toBe('12.5');
     expect((await admin.get(`/api/dashboards/overview?from=2026-05-01&to=2026-04-01`)).statusCode).toBe(400);
+  });
+});
+
+describe('统计看板: the edges of a period', () => {
+  it('a task due on the last working day before today is overdue, one due today is not, as the task list says', async () => {
+    const unit = await makeUnit(ctx.db, { parent: city.city, name: '边界测试单位', type: 'directly_led' });
+    await makePerson(ctx.db, unit);
+    await task(unit.id, cutoff, 'in_progress');
+    await task(unit.id, today, 'in_progress');
+    const d = await get(admin, `/api/dashboards/overview?unitId=${city.city.id}&from=${cutoff}&to=${today}`);
+    const r = row(d, unit.id);
+    expect(r.figures.tasks).toMatchObject({ total: 2, overdue: 1, done: 0 });
+    const listed = await ok(admin.get(`/api/tasks?leadUnitId=${unit.id}&overdue=true`));
+    expect(listed.total).toBe(1);
+    expect(listed.data[0].deadline).toBe(cutoff);
   });
 });
 

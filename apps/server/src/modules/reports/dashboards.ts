@@ -140,10 +140,13 @@ async function unitFigures(db: DbLike, kids: Kid[], p: Period, today: string, ca
   );
   const study = rowsOf<{ kid: string; sessions: number; minutes: number }>(
     await db.execute(sql`with ${map}
-      select m.kid, count(*)::int as sessions,
-        coalesce(sum(extract(epoch from (s.actual_end - s.actual_start)) / 60), 0)::int as minutes
-      from m join study_sessions s on s.unit_id = m.uid
-      where s.status = 'held' and s.actual_start >= ${fromTs}::timestamptz and s.actual_start < ${toTs}::timestamptz
+      , s as (
+        select s.unit_id, count(*) as sessions, sum(extract(epoch from (s.actual_end - s.actual_start)) / 60) as minutes
+        from study_sessions s
+        where s.status = 'held' and s.actual_start >= ${fromTs}::timestamptz and s.actual_start < ${toTs}::timestamptz
+        group by s.unit_id)
+      select m.kid, sum(s.sessions)::int as sessions, coalesce(sum(s.minutes), 0)::int as minutes
+      from m join s on s.unit_id = m.uid
       group by m.kid`),
   );
 
@@ -226,10 +229,17 @@ async function unitFigures(db: DbLike, kids: Kid[], p: Period, today: string, ca
 async function subjectPoints(db: DbLike, type: 'unit' | 'person', ids: string[], p: Period) {
   const out = new Map<string, DashboardFigures['points']>();
   if (!ids.length) return out;
+  // A period key reads the running totals the ledger keeps per subject and period (one row each); a date range
+  // sums the events over the subject index.
   const sums = rowsOf<{ sid: string; cents: string }>(
-    await db.execute(sql`select subject_id as sid, sum(points)::bigint::text as cents from point_events
-      where subject_type = ${type} and subject_id in (${inList(ids)}) and booked_on between ${p.from}::date and ${p.to}::date
-      group by subject_id`),
+    await db.execute(
+      p.key
+        ? sql`select subject_id as sid, total::text as cents from point_totals
+            where period_key = ${p.key} and subject_type = ${type} and subject_id in (${inList(ids)})`
+        : sql`select subject_id as sid, sum(points)::bigint::text as cents from point_events
+            where subject_type = ${type} and subject_id in (${inList(ids)}) and booked_on between ${p.from}::date and ${p.to}::date
+            group by subject_id`,
+    ),
   );
   const grades = p.key
     ? rowsOf<{ sid: string; grade: string | null }>(
@@ -313,6 +323,10 @@ async function trends(db: DbLike, year: number, target: { unitPath: string } | {
   const toTs = dayStart(`${year + 1}-01-01`);
   const campaign = campaignId ? sql`and t.campaign_id = ${campaignId}` : sql``;
   const month = (expr: SQL) => sql`extract(month from ${expr})::int`;
+  const monthKeys = sql.join(
+    Array.from({ length: 12 }, (_, k) => sql`${`M${year}-${String(k + 1).padStart(2, '0')}`}`),
+    sql`, `,
+  );
   let q: { tasks: SQL; study: SQL; info: SQL; points: SQL };
   if ('unitPath' in target) {
     const within = (col: SQL) => sql`${col} in (select u.id from units u where u.path like ${`${target.unitPath}%`})`;
@@ -323,8 +337,9 @@ async function trends(db: DbLike, year: number, target: { unitPath: string } | {
         from study_sessions s where s.status = 'held' and s.actual_start >= ${fromTs}::timestamptz and s.actual_start < ${toTs}::timestamptz and ${within(sql`s.unit_id`)} group by 1`,
       info: sql`select ${month(sql`a.adopted_on`)} as m, count(*)::int as v from info_adoptions a
         where a.adopted_on between ${from}::date and ${to}::date and ${ISSUED} and ${within(sql`a.unit_id`)} group by 1`,
-      points: sql`select ${month(sql`e.booked_on`)} as m, sum(e.points)::bigint::text as v from point_events e
-        where e.subject_type = 'unit' and e.booked_on between ${from}::date and ${to}::date and ${within(sql`e.unit_id`)} group by 1`,
+      // the ledger's monthly running totals of the units' own points
+      points: sql`select substr(t.period_key, 7, 2)::int as m, sum(t.total)::bigint::text as v from point_totals t
+        where t.period_key in (${monthKeys}) and t.subject_type = 'unit' and ${within(sql`t.unit_id`)} group by 1`,
     };
   } else {
     const pid = target.personId;
@@ -337,8 +352,8 @@ async function trends(db: DbLike, year: number, target: { unitPath: string } | {
       info: sql`select ${month(sql`x.adopted_on`)} as m, count(*)::int as v from (
           select distinct a.id, a.adopted_on from info_adoptions a join info_authors au on au.item_id = a.item_id
           where au.person_id = ${pid} and a.adopted_on between ${from}::date and ${to}::date and ${ISSUED}) x group by 1`,
-      points: sql`select ${month(sql`e.booked_on`)} as m, sum(e.points)::bigint::text as v from point_events e
-        where e.subject_type = 'person' and e.subject_id = ${pid} and e.booked_on between ${from}::date and ${to}::date group by 1`,
+      points: sql`select substr(t.period_key, 7, 2)::int as m, t.total::text as v from point_totals t
+        where t.period_key in (${monthKeys}) and t.subject_type = 'person' and t.subject_id = ${pid}`,
     };
   }
   const [t, s, i, pt] = await Promise.all([q.tasks, q.study, q.info, q.points].map(async (x) => rowsOf<{ m: number; v: number | string }>(await db.execute(x))));
