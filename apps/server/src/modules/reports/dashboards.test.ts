@@ -1,7 +1,7 @@
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  infoAdoptions, infoAuthors, infoItems, pointPeriods, pointResults, pointRules, studyAttendance, studySessions, studyWeekChecks, tasks, users,
+  infoAdoptions, infoAuthors, infoItems, pointPeriods, pointResults, pointRules, studyAttendance, studyReflections, studySessions, studyWeekChecks, tasks, users,
 } from '../../db/schema/index.ts';
 import { shanghaiDate } from '../../platform/calendar.ts';
 import { loginAdmin, loginAs, makeCity, makePerson, makeTestApp, makeUnit, ok, type Agent, type TestCtx } from '../../test/harness.ts';
@@ -131,6 +131,14 @@ beforeAll(async () => {
   await points('person', staff.person.id, city.branchA.id, 300, '2026-04-01');
   await points('person', staff.person.id, city.branchA.id, 125, '2026-05-20');
   await points('unit', city.countyA.id, city.countyA.id, 9900, '2025-06-01');
+
+  // Reflections of the staff member: one excellent and one passed in 2026, a draft, and one from 2025.
+  const reflection = (status: string, submittedAt: Date | null) =>
+    ctx.db.insert(studyReflections).values({ personId: staff.person.id, unitId: city.branchA.id, title: '心得', bodyHtml: '<p>心得</p>', bodyText: '心得', wordCount: 2, status, submittedAt });
+  await reflection('excellent', new Date('2026-03-02T10:00:00+08:00'));
+  await reflection('passed', new Date('2026-06-02T10:00:00+08:00'));
+  await reflection('draft', null);
+  await reflection('passed', new Date('2025-12-31T23:30:00+08:00'));
 
   // Q2026-2 closed: county B graded 好.
   await ctx.db.update(pointPeriods).set({ status: 'closed', closedAt: new Date() }).where(eq(pointPeriods.key, 'Q2026-2'));
@@ -297,6 +305,7 @@ describe('统计看板: scope', () => {
     expect(me.person.id).toBe(staff.person.id);
     expect(me.figures.tasks).toMatchObject({ total: 2, done: 1 });
     expect(me.figures.points.total).toBe('4.25');
+    expect(me.reflections).toEqual({ submitted: 2, excellent: 1 });
     const other = await makePerson(ctx.db, city.branchA);
     expect((await staff.agent.get(`/api/dashboards/person?personId=${other.id}`)).statusCode).toBe(404);
   });
