@@ -1,5 +1,5 @@
 import {
-  ClosePeriodBody, ClosePeriodResult, CreatePointRuleBody, GradeScheme, GradeSchemeList, IdParams, NewPointRuleVersionBody, PeerGroupList,
+  ClosePeriodBody, EVENT_KINDS, ClosePeriodResult, CreatePointRuleBody, GradeScheme, GradeSchemeList, IdParams, NewPointRuleVersionBody, PeerGroupList,
   PeerGroupQuery, PeriodKeyParams, PointEvent, PointEventList, PointEventListQuery, PointPeriod, PointPeriodList, PointPeriodListQuery,
   POINT_SUBJECTS, PointResultList, PointResultQuery, PointRule, PointRuleDetail, PointRuleList, PointRuleListQuery, PointSettings, ReopenPeriodBody,
   RuleImportQuery, RuleImportResult, SetPointRuleDisabledBody, SubjectTypeParams, SyncResult, UpdateGradeSchemeBody, UpdatePointSettingsBody,
@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { units } from '../../db/schema/index.ts';
 import { audit } from '../../platform/audit.ts';
 import { badRequest, notFound } from '../../platform/errors.ts';
+import { excelDate, exportFileName, sendListXlsx, XLSX_RESPONSE, yesNo } from '../../platform/export.ts';
 import { pathInScope } from '../../platform/scope.ts';
 import { actorOf, callerOf } from '../../platform/session.ts';
 import type { App, Deps } from '../../platform/types.ts';
@@ -80,6 +81,57 @@ export function registerCatalogueRoutes(app: App, { db }: Deps) {
     '/api/points/events',
     { config: { permission: 'points:ledger:read' }, schema: { tags, summary: '积分明细（本单位及下级；个人只看自己的）', querystring: PointEventListQuery, response: { 200: PointEventList } } },
     async (req) => listEvents(db, callerOf(req).scope, req.query, (await getSettings(db)).appealWindowDays),
+  );
+  app.get(
+    '/api/points/events/export',
+    {
+      config: { permission: 'points:ledger:read' },
+      schema: { tags, summary: '导出积分明细（XLSX，按当前筛选条件）', querystring: PointEventListQuery, response: XLSX_RESPONSE, produces: [XLSX_MIME] },
+    },
+    async (req, reply) => {
+      const { scope } = callerOf(req);
+      const window = (await getSettings(db)).appealWindowDays;
+      return sendListXlsx(reply, {
+        fileName: exportFileName('积分明细', clock.today()),
+        sheetName: '积分明细',
+        columns: [
+          { header: '编号', key: 'id', width: 8 },
+          { header: '对象', key: 'subjectName', width: 16 },
+          { header: '对象类型', key: 'subjectType', width: 8 },
+          { header: '单位', key: 'unitName', width: 20 },
+          { header: '细则编号', key: 'ruleCode', width: 10 },
+          { header: '类别', key: 'category', width: 12 },
+          { header: '评分项目', key: 'item', width: 30 },
+          { header: '数量', key: 'quantity', width: 8 },
+          { header: '分值', key: 'points', width: 9, numFmt: '0.00' },
+          { header: '发生日期', key: 'occurredOn', width: 12, numFmt: 'yyyy-mm-dd' },
+          { header: '记入日期', key: 'bookedOn', width: 12, numFmt: 'yyyy-mm-dd' },
+          { header: '方式', key: 'kind', width: 8 },
+          { header: '来源', key: 'sourceLabel', width: 30 },
+          { header: '更正', key: 'late', width: 6 },
+          { header: '受上限削减', key: 'capped', width: 10 },
+        ],
+        fetchPage: (page, pageSize) => listEvents(db, scope, { ...req.query, page, pageSize }, window),
+        toRow: (e) => ({
+          id: e.id,
+          subjectName: e.subjectName,
+          subjectType: POINT_SUBJECTS[e.subjectType],
+          unitName: e.unitName,
+          ruleCode: e.ruleCode,
+          category: e.category,
+          item: e.item,
+          quantity: Number(e.quantity),
+          points: Number(e.points),
+          occurredOn: excelDate(e.occurredOn),
+          bookedOn: excelDate(e.bookedOn),
+          kind: EVENT_KINDS[e.kind],
+          sourceLabel: e.sourceLabel ?? '',
+          late: yesNo(e.late),
+          capped: yesNo(e.capped),
+        }),
+        unitPath: { db, unitIdOf: (e) => e.unitId },
+      });
+    },
   );
   app.get(
     '/api/points/events/:id',

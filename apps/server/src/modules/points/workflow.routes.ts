@@ -1,11 +1,13 @@
 import {
-  ClosePointInterviewBody, CreatePointAppealBody, CreatePointClaimBody, DecidePointAppealBody, DecidePointClaimBody, FileRef, Id,
+  APPEAL_STATUSES, CLAIM_STATUSES, POINT_SUBJECTS, ClosePointInterviewBody, CreatePointAppealBody, CreatePointClaimBody, DecidePointAppealBody, DecidePointClaimBody, FileRef, Id,
   IdParams, MyPoints, MyPointsQuery, PointAppeal, PointAppealList, PointAppealListQuery, PointClaim, PointClaimList,
   PointClaimListQuery, PointInterview, PointInterviewList, PointInterviewListQuery, SupervisionQuery, SupervisionReport,
   SupervisorSummaryList, SupervisorsQuery,
 } from '@luoshi/contract';
 import { z } from 'zod';
 import { AppError } from '../../platform/errors.ts';
+import { excelDate, excelTime, exportFileName, sendListXlsx, XLSX_MIME, XLSX_RESPONSE } from '../../platform/export.ts';
+import { clock } from '../campaigns/dates.ts';
 import { sendStoredFile, uploadOwnFile } from '../../platform/files.ts';
 import { actorOf, callerOf } from '../../platform/session.ts';
 import type { App, Deps } from '../../platform/types.ts';
@@ -28,6 +30,56 @@ export function registerWorkflowRoutes(app: App, { db, config }: Deps) {
       schema: { tags, summary: '加减分申请列表（mine=true 为我提交的）', querystring: PointClaimListQuery, response: { 200: PointClaimList } },
     },
     async (req) => listClaims(db, callerOf(req).scope, req.query),
+  );
+  app.get(
+    '/api/points/claims/export',
+    {
+      config: { permission: 'points:ledger:read' },
+      schema: { tags, summary: '导出加减分申请（XLSX，按当前筛选条件）', querystring: PointClaimListQuery, response: XLSX_RESPONSE, produces: [XLSX_MIME] },
+    },
+    async (req, reply) => {
+      const { scope } = callerOf(req);
+      return sendListXlsx(reply, {
+        fileName: exportFileName('加减分申请', clock.today()),
+        sheetName: '加减分申请',
+        columns: [
+          { header: '对象', key: 'subjectName', width: 16 },
+          { header: '对象类型', key: 'subjectType', width: 8 },
+          { header: '单位', key: 'unitName', width: 20 },
+          { header: '细则编号', key: 'ruleCode', width: 10 },
+          { header: '评分项目', key: 'item', width: 30 },
+          { header: '数量', key: 'quantity', width: 8 },
+          { header: '申请分值', key: 'points', width: 9, numFmt: '0.00' },
+          { header: '计入分值', key: 'eventPoints', width: 9, numFmt: '0.00' },
+          { header: '发生日期', key: 'occurredOn', width: 12, numFmt: 'yyyy-mm-dd' },
+          { header: '理由', key: 'reason', width: 40 },
+          { header: '状态', key: 'status', width: 8 },
+          { header: '申请人', key: 'createdByName', width: 10 },
+          { header: '申请时间', key: 'createdAt', width: 18, numFmt: 'yyyy-mm-dd hh:mm' },
+          { header: '审核人', key: 'decidedByName', width: 10 },
+          { header: '审核意见', key: 'decisionNote', width: 30 },
+        ],
+        fetchPage: (page, pageSize) => listClaims(db, scope, { ...req.query, page, pageSize }),
+        toRow: (c) => ({
+          subjectName: c.subjectName,
+          subjectType: POINT_SUBJECTS[c.subjectType],
+          unitName: c.unitName,
+          ruleCode: c.ruleCode,
+          item: c.item,
+          quantity: Number(c.quantity),
+          points: Number(c.points),
+          eventPoints: c.eventPoints == null ? null : Number(c.eventPoints),
+          occurredOn: excelDate(c.occurredOn),
+          reason: c.reason,
+          status: CLAIM_STATUSES[c.status],
+          createdByName: c.createdByName ?? '',
+          createdAt: excelTime(c.createdAt),
+          decidedByName: c.decidedByName ?? '',
+          decisionNote: c.decisionNote ?? '',
+        }),
+        unitPath: { db, unitIdOf: (c) => c.unitId },
+      });
+    },
   );
   app.post(
     '/api/points/claims',
@@ -79,6 +131,50 @@ export function registerWorkflowRoutes(app: App, { db, config }: Deps) {
     { config: { permission: 'points:ledger:read' }, schema: { tags, summary: '积分申诉列表（待裁定在前）', querystring: PointAppealListQuery, response: { 200: PointAppealList } } },
     async (req) => listAppeals(db, callerOf(req).scope, req.query),
   );
+  app.get(
+    '/api/points/appeals/export',
+    {
+      config: { permission: 'points:ledger:read' },
+      schema: { tags, summary: '导出积分申诉（XLSX，按当前筛选条件）', querystring: PointAppealListQuery, response: XLSX_RESPONSE, produces: [XLSX_MIME] },
+    },
+    async (req, reply) => {
+      const { scope } = callerOf(req);
+      return sendListXlsx(reply, {
+        fileName: exportFileName('积分申诉', clock.today()),
+        sheetName: '积分申诉',
+        columns: [
+          { header: '积分编号', key: 'eventId', width: 8 },
+          { header: '对象', key: 'subjectName', width: 16 },
+          { header: '单位', key: 'unitName', width: 20 },
+          { header: '评分项目', key: 'item', width: 30 },
+          { header: '分值', key: 'points', width: 9, numFmt: '0.00' },
+          { header: '发生日期', key: 'occurredOn', width: 12, numFmt: 'yyyy-mm-dd' },
+          { header: '申诉理由', key: 'reason', width: 40 },
+          { header: '状态', key: 'status', width: 8 },
+          { header: '申诉人', key: 'createdByName', width: 10 },
+          { header: '申诉时间', key: 'createdAt', width: 18, numFmt: 'yyyy-mm-dd hh:mm' },
+          { header: '裁定人', key: 'decidedByName', width: 10 },
+          { header: '裁定意见', key: 'decision', width: 30 },
+        ],
+        fetchPage: (page, pageSize) => listAppeals(db, scope, { ...req.query, page, pageSize }),
+        toRow: (a) => ({
+          eventId: a.eventId,
+          subjectName: a.subjectName,
+          unitName: a.unitName,
+          item: a.item,
+          points: Number(a.points),
+          occurredOn: excelDate(a.occurredOn),
+          reason: a.reason,
+          status: APPEAL_STATUSES[a.status],
+          createdByName: a.createdByName ?? '',
+          createdAt: excelTime(a.createdAt),
+          decidedByName: a.decidedByName ?? '',
+          decision: a.decision ?? '',
+        }),
+        unitPath: { db, unitIdOf: (a) => a.unitId },
+      });
+    },
+  );
   app.post(
     '/api/points/appeals',
     { config: { permission: 'points:appeal:submit' }, schema: { tags, summary: '对一条积分提出申诉（须在申诉期内）', body: CreatePointAppealBody, response: { 201: PointAppeal } } },
@@ -104,6 +200,50 @@ export function registerWorkflowRoutes(app: App, { db, config }: Deps) {
     '/api/points/interviews',
     { config: { permission: 'points:ledger:read' }, schema: { tags, summary: '约谈列表（待约谈在前）', querystring: PointInterviewListQuery, response: { 200: PointInterviewList } } },
     async (req) => listInterviews(db, callerOf(req).scope, req.query),
+  );
+  app.get(
+    '/api/points/interviews/export',
+    {
+      config: { permission: 'points:ledger:read' },
+      schema: { tags, summary: '导出约谈列表（XLSX，按当前筛选条件）', querystring: PointInterviewListQuery, response: XLSX_RESPONSE, produces: [XLSX_MIME] },
+    },
+    async (req, reply) => {
+      const { scope } = callerOf(req);
+      return sendListXlsx(reply, {
+        fileName: exportFileName('约谈记录', clock.today()),
+        sheetName: '约谈',
+        columns: [
+          { header: '考核周期', key: 'periodLabel', width: 14 },
+          { header: '单位', key: 'unitName', width: 20 },
+          { header: '等次', key: 'grade', width: 8 },
+          { header: '总分', key: 'total', width: 9, numFmt: '0.00' },
+          { header: '状态', key: 'status', width: 8 },
+          { header: '约谈对象', key: 'intervieweeName', width: 10 },
+          { header: '约谈人', key: 'interviewerName', width: 10 },
+          { header: '约谈日期', key: 'heldOn', width: 12, numFmt: 'yyyy-mm-dd' },
+          { header: '参加人员', key: 'participants', width: 20 },
+          { header: '存在问题', key: 'problems', width: 40 },
+          { header: '整改承诺', key: 'commitments', width: 40 },
+          { header: '整改期限', key: 'followUpDeadline', width: 12, numFmt: 'yyyy-mm-dd' },
+        ],
+        fetchPage: (page, pageSize) => listInterviews(db, scope, { ...req.query, page, pageSize }),
+        toRow: (i) => ({
+          periodLabel: i.periodLabel,
+          unitName: i.unitName,
+          grade: i.grade,
+          total: Number(i.total),
+          status: i.status === 'pending' ? '待约谈' : '已办结',
+          intervieweeName: i.intervieweeName ?? '',
+          interviewerName: i.interviewerName ?? '',
+          heldOn: excelDate(i.heldOn),
+          participants: i.participants ?? '',
+          problems: i.problems ?? '',
+          commitments: i.commitments ?? '',
+          followUpDeadline: excelDate(i.followUpDeadline),
+        }),
+        unitPath: { db, unitIdOf: (i) => i.unitId },
+      });
+    },
   );
   app.get(
     '/api/points/interviews/:id',

@@ -1,5 +1,5 @@
 import {
-  CreateReaderBody, CreateReadingLogBody, CreateReflectionBody, DesignatedReader, HalfYearQuery, HalfYearReport, IdParams,
+  REFLECTION_STATUSES, CreateReaderBody, CreateReadingLogBody, CreateReflectionBody, DesignatedReader, HalfYearQuery, HalfYearReport, IdParams,
   PublishReflectionBody, RankingList, RankingQuery, ReaderList, ReaderListQuery, ReadingLog, ReadingLogList, ReadingLogListQuery,
   ReadingProgressList, ReadingProgressQuery, Reflection, ReflectionList, ReflectionListQuery, ReviewReflectionBody, ScoreImport,
   ScoreImportList, ScoreImportListQuery, ScoreImportResult, ScoreMapping, SubmitReflectionBody, UpdateReaderBody,
@@ -7,6 +7,7 @@ import {
 } from '@luoshi/contract';
 import { z } from 'zod';
 import { AppError } from '../../platform/errors.ts';
+import { excelDate, excelTime, exportFileName, sendListXlsx, XLSX_RESPONSE } from '../../platform/export.ts';
 import { actorOf, callerOf } from '../../platform/session.ts';
 import type { App, Deps } from '../../platform/types.ts';
 import { sendXlsx, XLSX_MIME } from '../org/xlsx.ts';
@@ -37,6 +38,46 @@ export function registerContentRoutes(app: App, { db }: Deps) {
       schema: { tags, summary: '心得体会列表（mine=true 为我的；审阅人看到本单位已提交的）', querystring: ReflectionListQuery, response: { 200: ReflectionList } },
     },
     async (req) => listReflections(db, callerOf(req).scope, req.query),
+  );
+  app.get(
+    '/api/study/reflections/export',
+    {
+      config: { permission: 'study:reflection:write' },
+      schema: { tags, summary: '导出心得体会列表（XLSX，按当前筛选条件）', querystring: ReflectionListQuery, response: XLSX_RESPONSE, produces: [XLSX_MIME] },
+    },
+    async (req, reply) => {
+      const { scope } = callerOf(req);
+      return sendListXlsx(reply, {
+        fileName: exportFileName('心得体会'),
+        sheetName: '心得体会',
+        columns: [
+          { header: '标题', key: 'title', width: 36 },
+          { header: '作者', key: 'authorName', width: 10 },
+          { header: '单位', key: 'unitName', width: 20 },
+          { header: '读本', key: 'bookTitle', width: 20 },
+          { header: '字数', key: 'wordCount', width: 8 },
+          { header: '状态', key: 'status', width: 8 },
+          { header: '提交时间', key: 'submittedAt', width: 18, numFmt: 'yyyy-mm-dd hh:mm' },
+          { header: '审阅人', key: 'reviewedByName', width: 10 },
+          { header: '审阅意见', key: 'reviewComment', width: 30 },
+          { header: '最高相似度', key: 'similarity', width: 10, numFmt: '0%' },
+        ],
+        fetchPage: (page, pageSize) => listReflections(db, scope, { ...req.query, page, pageSize }),
+        toRow: (r) => ({
+          title: r.title,
+          authorName: r.authorName,
+          unitName: r.unitName,
+          bookTitle: r.bookTitle ?? '',
+          wordCount: r.wordCount,
+          status: REFLECTION_STATUSES[r.status],
+          submittedAt: excelTime(r.submittedAt),
+          reviewedByName: r.reviewedByName ?? '',
+          reviewComment: r.reviewComment ?? '',
+          similarity: r.similarity,
+        }),
+        unitPath: { db, unitIdOf: (r) => r.unitId },
+      });
+    },
   );
   app.post(
     '/api/study/reflections',
@@ -149,6 +190,42 @@ export function registerContentRoutes(app: App, { db }: Deps) {
     '/api/study/reading-logs',
     { config: { permission: 'study:reading:write' }, schema: { tags, summary: '读书记录列表（mine=true 为我的）', querystring: ReadingLogListQuery, response: { 200: ReadingLogList } } },
     async (req) => listLogs(db, callerOf(req).scope, req.query),
+  );
+  app.get(
+    '/api/study/reading-logs/export',
+    {
+      config: { permission: 'study:reading:write' },
+      schema: { tags, summary: '导出读书记录列表（XLSX，按当前筛选条件）', querystring: ReadingLogListQuery, response: XLSX_RESPONSE, produces: [XLSX_MIME] },
+    },
+    async (req, reply) => {
+      const { scope } = callerOf(req);
+      return sendListXlsx(reply, {
+        fileName: exportFileName('读书记录'),
+        sheetName: '读书记录',
+        columns: [
+          { header: '姓名', key: 'personName', width: 10 },
+          { header: '单位', key: 'unitName', width: 20 },
+          { header: '书名', key: 'bookTitle', width: 30 },
+          { header: '作者', key: 'author', width: 14 },
+          { header: '指定读本', key: 'designated', width: 8 },
+          { header: '开始日期', key: 'startDate', width: 12, numFmt: 'yyyy-mm-dd' },
+          { header: '读完日期', key: 'finishDate', width: 12, numFmt: 'yyyy-mm-dd' },
+          { header: '备注', key: 'notes', width: 30 },
+        ],
+        fetchPage: (page, pageSize) => listLogs(db, scope, { ...req.query, page, pageSize }),
+        toRow: (l) => ({
+          personName: l.personName,
+          unitName: l.unitName,
+          bookTitle: l.bookTitle,
+          author: l.author ?? '',
+          designated: l.designatedReaderId ? '是' : '否',
+          startDate: excelDate(l.startDate),
+          finishDate: excelDate(l.finishDate),
+          notes: l.notes ?? '',
+        }),
+        unitPath: { db, unitIdOf: (l) => l.unitId },
+      });
+    },
   );
   app.post(
     '/api/study/reading-logs',

@@ -1,5 +1,5 @@
 import {
-  AttendanceQuery, AttendanceReport, CancelStudySessionBody, CoverageRule, CoverageWeekDetail, CoverageWeekList,
+  STUDY_SESSION_STATUSES, AttendanceQuery, AttendanceReport, CancelStudySessionBody, CoverageRule, CoverageWeekDetail, CoverageWeekList,
   CoverageWeekListQuery, CreateStudySessionBody, CreateStudySessionCommentBody, CreateStudySessionTypeBody,
   CreateStudySupervisionBody, FileRef, FileStudySessionBody, Id, IdParams, Ok, PutCoverageRulesBody, RecordStudySessionBody,
   StudySession, StudySessionComment, StudySessionList, StudySessionListQuery, StudySessionType, StudySupervision,
@@ -8,6 +8,7 @@ import {
 import { z } from 'zod';
 import { shanghaiDate } from '../../platform/calendar.ts';
 import { AppError, conflict } from '../../platform/errors.ts';
+import { excelDate, excelTime, exportFileName, sendListXlsx, XLSX_MIME, XLSX_RESPONSE, yesNo } from '../../platform/export.ts';
 import { attachmentHeader, sendStoredFile, uploadOwnFile } from '../../platform/files.ts';
 import { actorOf, callerOf } from '../../platform/session.ts';
 import type { App, Deps } from '../../platform/types.ts';
@@ -93,6 +94,58 @@ export function registerSessionRoutes(app: App, { db, config }: Deps) {
     '/api/study/sessions',
     { config: { permission: 'study:session:read' }, schema: { tags, summary: '学习活动列表', querystring: StudySessionListQuery, response: { 200: StudySessionList } } },
     async (req) => listSessions(db, callerOf(req).scope, req.query),
+  );
+  app.get(
+    '/api/study/sessions/export',
+    {
+      config: { permission: 'study:session:read' },
+      schema: { tags, summary: '导出学习活动列表（XLSX，按当前筛选条件）', querystring: StudySessionListQuery, response: XLSX_RESPONSE, produces: [XLSX_MIME] },
+    },
+    async (req, reply) => {
+      const { scope } = callerOf(req);
+      return sendListXlsx(reply, {
+        fileName: exportFileName('学习活动', today()),
+        sheetName: '学习活动',
+        columns: [
+          { header: '学习主题', key: 'topic', width: 36 },
+          { header: '学习形式', key: 'typeName', width: 14 },
+          { header: '单位', key: 'unitName', width: 20 },
+          { header: '学习小组', key: 'groupName', width: 16 },
+          { header: '计划开始', key: 'plannedStart', width: 18, numFmt: 'yyyy-mm-dd hh:mm' },
+          { header: '计划结束', key: 'plannedEnd', width: 18, numFmt: 'yyyy-mm-dd hh:mm' },
+          { header: '地点', key: 'place', width: 16 },
+          { header: '主讲人', key: 'presenter', width: 10 },
+          { header: '状态', key: 'status', width: 8 },
+          { header: '学前报备', key: 'preFiled', width: 8 },
+          { header: '补报', key: 'late', width: 6 },
+          { header: '实际开始', key: 'actualStart', width: 18, numFmt: 'yyyy-mm-dd hh:mm' },
+          { header: '时长(分钟)', key: 'durationMinutes', width: 10 },
+          { header: '应到人数', key: 'expected', width: 8 },
+          { header: '出勤率', key: 'attendanceRate', width: 8, numFmt: '0.0%' },
+          { header: '取消原因', key: 'cancelReason', width: 20 },
+        ],
+        fetchPage: (page, pageSize) => listSessions(db, scope, { ...req.query, page, pageSize }),
+        toRow: (x) => ({
+          topic: x.topic,
+          typeName: x.typeName,
+          unitName: x.unitName,
+          groupName: x.groupName ?? '',
+          plannedStart: excelTime(x.plannedStart),
+          plannedEnd: excelTime(x.plannedEnd),
+          place: x.place ?? '',
+          presenter: x.presenter ?? '',
+          status: STUDY_SESSION_STATUSES[x.status],
+          preFiled: yesNo(x.preFiled),
+          late: yesNo(x.late),
+          actualStart: excelTime(x.actualStart),
+          durationMinutes: x.durationMinutes,
+          expected: x.attendance.length,
+          attendanceRate: x.attendanceRate,
+          cancelReason: x.cancelReason ?? '',
+        }),
+        unitPath: { db, unitIdOf: (x) => x.unitId },
+      });
+    },
   );
   app.post(
     '/api/study/sessions',
@@ -192,6 +245,41 @@ export function registerSessionRoutes(app: App, { db, config }: Deps) {
     '/api/study/coverage/weeks',
     { config: { permission: 'study:coverage:read' }, schema: { tags, summary: '已检查的周（本范围内未学与未报备的单位数）', querystring: CoverageWeekListQuery, response: { 200: CoverageWeekList } } },
     async (req) => listWeeks(db, callerOf(req).scope, req.query),
+  );
+  app.get(
+    '/api/study/coverage/weeks/export',
+    {
+      config: { permission: 'study:coverage:read' },
+      schema: { tags, summary: '导出已检查的周（XLSX）', querystring: CoverageWeekListQuery, response: XLSX_RESPONSE, produces: [XLSX_MIME] },
+    },
+    async (req, reply) => {
+      const { scope } = callerOf(req);
+      return sendListXlsx(reply, {
+        fileName: exportFileName('每周覆盖学检查', today()),
+        sheetName: '每周检查',
+        columns: [
+          { header: '周次', key: 'week', width: 10 },
+          { header: '开始日期', key: 'startDate', width: 12, numFmt: 'yyyy-mm-dd' },
+          { header: '结束日期', key: 'endDate', width: 12, numFmt: 'yyyy-mm-dd' },
+          { header: '无工作日免检', key: 'exempt', width: 12 },
+          { header: '未学单位数', key: 'missedCount', width: 10 },
+          { header: '未报备单位数', key: 'unfiledCount', width: 12 },
+          { header: '检查时间', key: 'computedAt', width: 18, numFmt: 'yyyy-mm-dd hh:mm' },
+          { header: '确认时间', key: 'confirmedAt', width: 18, numFmt: 'yyyy-mm-dd hh:mm' },
+        ],
+        fetchPage: (page, pageSize) => listWeeks(db, scope, { ...req.query, page, pageSize }),
+        toRow: (w) => ({
+          week: w.week,
+          startDate: excelDate(w.startDate),
+          endDate: excelDate(w.endDate),
+          exempt: yesNo(w.exempt),
+          missedCount: w.missedCount,
+          unfiledCount: w.unfiledCount,
+          computedAt: excelTime(w.computedAt),
+          confirmedAt: excelTime(w.confirmedAt),
+        }),
+      });
+    },
   );
   app.get(
     '/api/study/coverage/weeks/:week',
