@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { and, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jobRuns, notifications, notificationSettings, outbox, tasks } from '../../db/schema/index.ts';
+import { infoItems, jobRuns, notifications, notificationSettings, outbox, studySessions, tasks } from '../../db/schema/index.ts';
 import { runJobsOnce } from '../../jobs.ts';
 import { isWorkday, shanghaiDate } from '../../platform/calendar.ts';
 import { loginAdmin, loginAs, makeCity, makeTestApp, ok, type Agent, type TestCtx } from '../../test/harness.ts';
@@ -149,6 +149,60 @@ describe('reminders in the working-day calendar', () => {
     expect((await mine(quiet.user.id)).filter((n) => n.kind === 'digest')).toEqual([]);
     // Reminders still come: t1 due then overdue on 06-20, t2 overdue.
     expect((await mine(quiet.user.id)).filter((n) => n.dedupeKey?.includes(t1.id) || n.dedupeKey?.includes(t2.id)).map((n) => n.kind)).toEqual(['reminder', 'overdue', 'overdue']);
+  });
+});
+
+describe('reminders of study pre-filing and review steps', () => {
+  it('reminds the unit’s filers to pre-file a planned session (学前报备), and not once it is filed', async () => {
+    const city = await makeCity(ctx.db);
+    const sec = await loginAs(ctx, 'branch_secretary', city.branchA);
+    const staff = await loginAs(ctx, 'staff', city.branchA);
+    const otherBranch = await loginAs(ctx, 'branch_secretary', city.branchB);
+    const session = (plannedStart: string, status = 'planned') =>
+      ctx.db
+        .insert(studySessions)
+        .values({ unitId: city.branchA.id, typeCode: 'focus', topic: `周五专题学习${plannedStart}`, plannedStart: new Date(plannedStart), plannedEnd: new Date(plannedStart), status })
+        .returning()
+        .then((r) => r[0]);
+    // Friday 2026-04-10 09:00 Shanghai: two working days before is Wednesday 04-08.
+    const planned = await session('2026-04-10T09:00:00+08:00');
+    const filed = await session('2026-04-10T14:00:00+08:00', 'filed');
+    await runReminders(ctx.db, '2026-04-07');
+    expect((await mine(sec.user.id)).filter((n) => n.dedupeKey?.startsWith('study:'))).toEqual([]);
+    await runReminders(ctx.db, '2026-04-08');
+    await runReminders(ctx.db, '2026-04-13');
+    const got = (await mine(sec.user.id)).filter((n) => n.dedupeKey?.startsWith('study:'));
+    expect(got.map((n) => [n.kind, n.dedupeKey, shanghaiDate(n.createdAt)])).toEqual([
+      ['reminder', `study:${planned.id}:prefile:2026-04-10`, '2026-04-08'],
+      ['overdue', `study:${planned.id}:prefile:2026-04-10:overdue`, '2026-04-13'],
+    ]);
+    expect(got[0].title).toContain('学前报备');
+    expect(got.some((n) => n.dedupeKey?.includes(filed.id))).toBe(false);
+    // A staff member cannot file sessions; another branch's secretary does not cover this branch.
+    expect((await mine(staff.user.id)).filter((n) => n.dedupeKey?.startsWith('study:'))).toEqual([]);
+    expect((await mine(otherBranch.user.id)).filter((n) => n.dedupeKey?.startsWith('study:'))).toEqual([]);
+  });
+
+  it('reminds the reviewers named on the current step of an item before its step deadline', async () => {
+    const city = await makeCity(ctx.db);
+    const author = await loginAs(ctx, 'liaison', city.countyA);
+    const reviewer = await loginAs(ctx, 'info_reviewer', city.countyA);
+    const other = await loginAs(ctx, 'info_reviewer', city.countyA);
+    const [item] = await ctx.db
+      .insert(infoItems)
+      .values({
+        unitId: city.countyA.id, title: '甲县信息待审', bodyHtml: '<p>正文</p>', bodyText: '正文', category: '动态信息', status: 'reviewing',
+        steps: [{ name: '编辑', deadlineDays: 2, reviewerIds: [reviewer.user.id] }], currentStep: 0, stepDeadline: '2026-10-09', createdBy: author.user.id,
+      })
+      .returning();
+    await runReminders(ctx.db, '2026-09-29');
+    expect((await mine(reviewer.user.id)).filter((n) => n.dedupeKey?.startsWith('info:'))).toEqual([]);
+    await runReminders(ctx.db, '2026-09-30');
+    const got = (await mine(reviewer.user.id)).filter((n) => n.dedupeKey?.startsWith('info:'));
+    expect(got.map((n) => [n.dedupeKey, n.link])).toEqual([[`info:${item.id}:step0:due:2026-10-09`, `/info/items/${item.id}`]]);
+    // Only the named reviewer: not the other reviewer of the county, not the author.
+    expect((await mine(other.user.id)).filter((n) => n.dedupeKey?.startsWith('info:'))).toEqual([]);
+    expect((await mine(author.user.id)).filter((n) => n.dedupeKey?.startsWith('info:'))).toEqual([]);
   });
 });
 
