@@ -48,6 +48,8 @@ export const BulletinHead = z.object({
   number: z.number().nullable(),
   docNumber: z.string().nullable(),
   issuedAt: z.string().nullable(),
+  /** 成文日期 */
+  signatureDate: z.string().nullable(),
   updatedAt: z.string(),
   /** for a recipient unit of the caller: when it was opened */
   readAt: z.string().nullable(),
@@ -60,7 +62,6 @@ export const Bulletin = BulletinHead.extend({
   blocks: z.array(BulletinBlock),
   data: z.record(z.string(), z.unknown()),
   signatureIssuer: z.string().nullable(),
-  signatureDate: z.string().nullable(),
   colophon: z.array(ColophonLine),
   namedUnits: z.array(z.object({ id: z.string(), name: z.string() })),
   recipients: z.array(z.object({ unitId: z.string(), unitName: z.string(), named: z.boolean(), readAt: z.string().nullable() })),

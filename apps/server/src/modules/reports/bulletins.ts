@@ -71,6 +71,7 @@ async function present(db: DbLike, caller: Caller, rows: Row[]): Promise<Bulleti
     number: r.number,
     docNumber: r.docNumber,
     issuedAt: iso(r.issuedAt),
+    signatureDate: r.signatureDate,
     updatedAt: r.updatedAt.toISOString(),
     readAt: iso(reads.get(r.id) ?? null),
     version: r.version,
@@ -96,7 +97,6 @@ async function presentFull(db: DbLike, caller: Caller, r: Row): Promise<Bulletin
     blocks: r.blocks as BulletinBlock[],
     data: r.data,
     signatureIssuer: r.signatureIssuer,
-    signatureDate: r.signatureDate,
     colophon: r.colophon,
     namedUnits: namedIds.map((id) => named.find((u) => u.id === id)).filter((u): u is { id: string; name: string } => !!u),
     // a reader sees the recipients within its own units; a writer over the scope sees them all

@@ -130,9 +130,9 @@ export async function taskFigures(db: DbLike, scope: ScopeUnit, p: Period, today
   return out.filter((r) => r.due || r.overdue || r.missingReports);
 }
 
-/** Best first: every due task done, then by completion rate, fewest overdue. */
+/** Best first: fewest overdue, fewest missing reports, then by completion rate and the number of tasks due. */
 const taskOrder = (a: TaskUnitRow, b: TaskUnitRow) =>
-  (b.due ? b.done / b.due : 0) - (a.due ? a.done / a.due : 0) || a.overdue - b.overdue || a.missingReports - b.missingReports || b.due - a.due;
+  a.overdue - b.overdue || a.missingReports - b.missingReports || (b.due ? b.done / b.due : -1) - (a.due ? a.done / a.due : -1) || b.due - a.due;
 
 async function monthlyTasks(db: DbLike, scope: ScopeUnit, p: Period, o: TemplateOptions): Promise<TemplateResult> {
   requireKind(p, ['month'], '月调度通报');
@@ -155,7 +155,7 @@ async function monthlyTasks(db: DbLike, scope: ScopeUnit, p: Period, o: Template
     {
       kind: 'table',
       headers: ['序号', '单位', '到期任务', '已完成', '逾期', '未报进展', '完成率'],
-      widths: [0.6, 3.2, 1, 1, 0.8, 1, 1],
+      widths: [760, 2725, 1300, 1000, 760, 1300, 1000],
       rows: sorted.map((r, i) => [String(i + 1), r.unitName, String(r.due), String(r.done), String(r.overdue), String(r.missingReports), pct(r.done, r.due)]),
     },
   ];
@@ -209,8 +209,8 @@ async function weeklyStudy(db: DbLike, scope: ScopeUnit, p: Period): Promise<Tem
       { kind: 'paragraph', text: `本周共有${rows.length}个支部未达到每周半天覆盖学要求，名单如下：` },
       {
         kind: 'table',
-        headers: ['序号', '支部', '所属单位', '本周集中学习', '应学时长'],
-        widths: [0.6, 3, 3, 1.4, 1.2],
+        headers: ['序号', '支部', '所属单位', '已学时长', '应学时长'],
+        widths: [760, 2700, 2785, 1300, 1300],
         rows: rows.map((r, i) => [String(i + 1), r.unitName, r.unitPathNames.slice(0, -1).slice(-1)[0] ?? '', r.minutes ? hours(r.minutes) : '未开展', hours(r.requiredMinutes)]),
       },
       {
@@ -276,7 +276,7 @@ async function halfYearPlatform(db: DbLike, scope: ScopeUnit, p: Period, o: Temp
     {
       kind: 'table',
       headers: ['名次', '单位', '参学人数', '半年人均积分'],
-      widths: [0.8, 4, 1.2, 1.6],
+      widths: [760, 4945, 1300, 1840],
       rows: rows.map((r) => [String(r.rank), r.unitName, String(r.people), r.average.toFixed(2)]),
     },
     { kind: 'heading', level: 1, text: '三、工作要求' },
@@ -330,7 +330,7 @@ async function pointsRankingTemplate(db: DbLike, scope: ScopeUnit, p: Period, o:
     {
       kind: 'table',
       headers: ['序号', '单位', '比较组', '积分', '组内名次', '等次'],
-      widths: [0.6, 3, 2.6, 1, 1, 0.8],
+      widths: [760, 2600, 2425, 1000, 1300, 760],
       rows: rows.map((r, i) => [String(i + 1), r.subjectName, r.peerName, r.total, `${r.rank}/${r.peerSize}`, r.grade ?? '—']),
     },
     { kind: 'heading', level: 1, text: '三、有关要求' },
@@ -391,19 +391,20 @@ async function freeForm(db: DbLike, scope: ScopeUnit, p: Period, o: TemplateOpti
   if (named.length !== new Set(ids).size) throw badRequest('所选单位不存在');
   const ordered = ids.map((id) => named.find((u) => u.id === id)!).filter(Boolean);
   const names = joinNames(ordered.map((u) => u.name)) || '（待选定单位）';
+  const titleNames = ordered.length > 2 ? `${ordered[0].name}等${ordered.length}个单位` : names;
   if (!why) why = praise ? '工作主动、成效明显' : '工作落实不力';
   const blocks: BulletinBlock[] = praise
     ? [
         {
           kind: 'paragraph',
-          text: `${p.label}，${names}${ordered.length > 1 ? '等单位' : ''}${why}，为${areaWord(scope)}工作作出了积极贡献。为树立先进典型、激励担当作为，经研究，决定对上述单位予以通报表扬。`,
+          text: `${p.label}，${names}${why}，为${areaWord(scope)}工作作出了积极贡献。为树立先进典型、激励担当作为，经研究，决定对上述单位予以通报表扬。`,
         },
         { kind: 'paragraph', text: '希望受到表扬的单位珍惜荣誉、再接再厉，在今后的工作中继续走在前、作表率。各单位要以受表扬单位为榜样，学习借鉴好的经验做法，推动各项工作再上新台阶。' },
       ]
     : [
         {
           kind: 'paragraph',
-          text: `经调度核查，${p.label}，${names}${ordered.length > 1 ? '等单位' : ''}${why}，影响了工作整体推进。为严明工作纪律、压实工作责任，经研究，决定对上述单位予以通报批评。`,
+          text: `经调度核查，${p.label}，${names}${why}，影响了工作整体推进。为严明工作纪律、压实工作责任，经研究，决定对上述单位予以通报批评。`,
         },
         {
           kind: 'paragraph',
@@ -411,7 +412,7 @@ async function freeForm(db: DbLike, scope: ScopeUnit, p: Period, o: TemplateOpti
         },
       ];
   return {
-    title: praise ? `关于对${names}${ordered.length > 1 ? '等单位' : ''}予以通报表扬的通报` : `关于对${names}${ordered.length > 1 ? '等单位' : ''}予以通报批评的通报`,
+    title: praise ? `关于对${titleNames}予以通报表扬的通报` : `关于对${titleNames}予以通报批评的通报`,
     addressee: '各县（市、区）委宣传部，市直各有关单位：',
     blocks,
     data: { period: p, measure: o.unitIds?.length ? null : (o.measure ?? 'tasks'), reason: why, units: ordered.map((u) => ({ unitId: u.id, unitName: u.name })) },
