@@ -362,6 +362,43 @@ describe('demo city', () => {
     expect(new Set(units.data.map((t: { measure: string }) => t.measure))).toEqual(new Set(['submitted', 'adopted', 'media']));
   });
 
+  it('holds the year\'s 通报, numbered 1, 2, 3 … in date order, and a draft', async () => {
+    const list = await admin.call('GET', '/api/bulletins?pageSize=200');
+    const issued = list.data.filter((b: { status: string }) => b.status === 'issued');
+    const drafts = list.data.filter((b: { status: string }) => b.status === 'draft');
+    expect(drafts.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(issued.map((b: { template: string }) => b.template))).toEqual(
+      new Set(['monthly_tasks', 'weekly_study', 'half_year_platform', 'points_ranking', 'commendation', 'criticism']),
+    );
+    const byNumber = [...issued].sort((a: { number: number }, b: { number: number }) => a.number - b.number);
+    expect(byNumber.map((b: { number: number }) => b.number)).toEqual(byNumber.map((_: unknown, i: number) => i + 1));
+    for (const b of byNumber) expect(b.docNumber).toBe(`青宣通〔2026〕${b.number}号`);
+    const full = await Promise.all(byNumber.map((b: { id: string }) => admin.call('GET', `/api/bulletins/${b.id}`)));
+    const dates = full.map((b: { signatureDate: string }) => b.signatureDate);
+    expect(dates).toEqual([...dates].sort());
+    expect(issued.filter((b: { template: string }) => b.template === 'monthly_tasks').length).toBeGreaterThanOrEqual(3);
+    expect(issued.filter((b: { template: string }) => b.template === 'points_ranking').map((b: { periodKey: string }) => b.periodKey).sort()).toEqual(['Q2026-1', 'Q2026-2']);
+    // each 未学通报 names exactly the branches its confirmed week lists as missed
+    const weekly = full.filter((b: { template: string }) => b.template === 'weekly_study');
+    expect(weekly.length).toBeGreaterThan(0);
+    for (const b of weekly) {
+      const week = await admin.call('GET', `/api/study/coverage/weeks/${b.periodKey}`);
+      expect(week.confirmedAt).not.toBeNull();
+      const missed = week.rows.filter((r: { missed: boolean }) => r.missed).map((r: { unitId: string }) => r.unitId).sort();
+      expect(b.data.missed.map((m: { unitId: string }) => m.unitId).sort()).toEqual(missed);
+    }
+    const criticism = full.find((b: { template: string }) => b.template === 'criticism');
+    expect(criticism.title).toBe('关于对松岭县融媒体中心予以通报批评的通报');
+    expect(criticism.recipients.find((r: { named: boolean }) => r.named).unitName).toBe('松岭县融媒体中心');
+    // a county liaison sees the issued bulletins sent to it, not the department's draft
+    const county = await demoLogin(ctx.app, 'songling', DEMO_PASSWORD);
+    const seen = await county.call('GET', '/api/bulletins?pageSize=200');
+    expect(seen.total).toBe(issued.length);
+    expect(seen.data.find((b: { id: string }) => b.id === criticism.id).readAt).not.toBeNull();
+    const docx = await ctx.app.inject({ method: 'GET', url: `/api/bulletins/${criticism.id}/docx`, headers: { cookie: await cookieOf('songling') } });
+    expect(docx.statusCode).toBe(200);
+  });
+
   it('lists the logins in ACCOUNTS.md', () => {
     expect(fs.readFileSync(ACCOUNTS_FILE, 'utf8')).toBe(accountsMarkdown());
   });

@@ -20,6 +20,7 @@ import {
 import { planWorkbook, signInSheet } from './documents.ts';
 import { seedInfo } from './info.ts';
 import { seedPoints } from './points.ts';
+import { seedReports } from './reports.ts';
 import { seedStudy } from './study.ts';
 
 type Res = { statusCode: number; body: string; json: () => any };
@@ -387,6 +388,8 @@ export async function seedDemo(
   // before the points: their first sync scores the adoptions and instructions
   await seedInfo({ db, city, today, uid, pid, agent, hasAgent: (u) => agents.has(u), log });
   await seedPoints({ db, city, today, uid, pid, agent, log });
+  // after everything they report on
+  await seedReports({ city, today, uid, agent, log });
 
   // Last, so that a seed interrupted before this point is recognised as partial (demoStatus).
   for (const d of decisionTasks) {
