@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useCan } from '../../api/auth';
 import type { Campaign } from '../../api/types';
+import { ExportButton } from '../../components/ExportButton';
 import { usePagedList } from '../../components/usePagedList';
 import { CampaignFormModal } from './CampaignFormModal';
 
@@ -42,11 +43,14 @@ export function CampaignListPage() {
             options={Object.entries(CAMPAIGN_STATUSES).map(([value, label]) => ({ value, label }))}
           />
         </Space>
-        {canWrite && (
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
-            {t('campaign.create')}
-          </Button>
-        )}
+        <Space>
+          <ExportButton url={'/api/campaigns/export'} filters={{ q, status, sort: '-startDate' }} fallbackName="专项行动.xlsx" />
+          {canWrite && (
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
+              {t('campaign.create')}
+            </Button>
+          )}
+        </Space>
       </div>
       <Table<Campaign>
         rowKey="id"

@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useCan } from '../../api/auth';
 import type { Meeting } from '../../api/types';
+import { ExportButton } from '../../components/ExportButton';
 import { usePagedList } from '../../components/usePagedList';
 import { MeetingFormModal } from './MeetingFormModal';
 
@@ -31,11 +32,14 @@ export function MeetingListPage() {
           }}
           options={Object.entries(MEETING_TYPES).map(([value, label]) => ({ value, label }))}
         />
-        {canWrite && (
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
-            {t('meeting.create')}
-          </Button>
-        )}
+        <Space>
+          <ExportButton url={'/api/meetings/export'} filters={{ type, sort: '-heldAt' }} fallbackName="会议列表.xlsx" />
+          {canWrite && (
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
+              {t('meeting.create')}
+            </Button>
+          )}
+        </Space>
       </div>
       <Table<Meeting>
         rowKey="id"

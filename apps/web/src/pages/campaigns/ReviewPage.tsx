@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import type { TaskReport } from '../../api/types';
 import { useShowError } from '../../components/errors';
+import { ExportButton } from '../../components/ExportButton';
 import { usePagedList } from '../../components/usePagedList';
 import { ReportFiles, ReportStatusTag, TaskDrawer } from './TaskDrawer';
 import { useGuardedSubmit } from '../../components/useGuardedSubmit';
@@ -81,6 +82,7 @@ export function ReviewPage() {
             { value: 'done', label: t('review.all') },
           ]}
         />
+        <ExportButton url={'/api/reports/export'} filters={filters} fallbackName="进展报送.xlsx" />
       </div>
       <Table<TaskReport>
         rowKey="id"

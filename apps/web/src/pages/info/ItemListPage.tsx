@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useCan } from '../../api/auth';
 import { infoKeys, infoUrls, useInfoSettings, type InfoItemSummary } from '../../api/info';
+import { ExportButton } from '../../components/ExportButton';
 import { usePagedList } from '../../components/usePagedList';
 import { UnitFilter } from '../../components/UnitTreeSelect';
 import { DupTag, HolderCell, LevelTags, StatusTag } from './shared';
@@ -108,6 +109,7 @@ export function ItemListPage({ todo }: { todo?: boolean }) {
             resetPage();
           }}
         />
+        <ExportButton url={`${infoUrls.items}/export`} filters={filters} fallbackName="信息列表.xlsx" />
       </div>
       <Table<InfoItemSummary>
         rowKey="id"

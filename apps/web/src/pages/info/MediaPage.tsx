@@ -13,6 +13,7 @@ import { FormDrawer } from '../../components/FormDrawer';
 import { PersonSelect } from '../../components/PersonSelect';
 import { useDefaultUnit } from '../../components/useDefaultUnit';
 import { useGuardedSubmit } from '../../components/useGuardedSubmit';
+import { ExportButton } from '../../components/ExportButton';
 import { usePagedList } from '../../components/usePagedList';
 import { UnitFilter, UnitTreeSelect } from '../../components/UnitTreeSelect';
 import './info.css';
@@ -161,6 +162,7 @@ export function MediaPage() {
             resetPage();
           }}
         />
+        <ExportButton url={`${infoUrls.media}/export`} filters={{ unitId, level, q: q || undefined, sort: '-publishedOn' }} fallbackName="媒体报道.xlsx" />
       </div>
       <Table<InfoMediaReport>
         rowKey="id"

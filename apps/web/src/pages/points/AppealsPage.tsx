@@ -10,6 +10,7 @@ import { api } from '../../api/client';
 import { pointsKeys, pointsUrls, type PointAppeal } from '../../api/points';
 import { useShowError } from '../../components/errors';
 import { useGuardedSubmit } from '../../components/useGuardedSubmit';
+import { ExportButton } from '../../components/ExportButton';
 import { usePagedList } from '../../components/usePagedList';
 import { UnitFilter } from '../../components/UnitTreeSelect';
 import { Pts } from './shared';
@@ -96,6 +97,7 @@ export function AppealsPage() {
           options={[...Object.entries(APPEAL_STATUSES).map(([value, label]) => ({ value, label })), { value: 'all', label: t('points.appeals.all') }]}
         />
         <UnitFilter value={unitId} onChange={setUnitId} resetPage={resetPage} />
+        <ExportButton url={`${pointsUrls.appeals}/export`} filters={{ status: status === 'all' ? undefined : status, unitId, sort: status === 'pending' ? 'createdAt' : '-createdAt' }} fallbackName="积分申诉.xlsx" />
       </div>
       <Table<PointAppeal>
         rowKey="id"

@@ -15,6 +15,7 @@ import { FileUpload } from '../../components/FileUpload';
 import { FormDrawer } from '../../components/FormDrawer';
 import { PersonSelect } from '../../components/PersonSelect';
 import { useGuardedSubmit } from '../../components/useGuardedSubmit';
+import { ExportButton } from '../../components/ExportButton';
 import { usePagedList } from '../../components/usePagedList';
 import { UnitFilter, UnitTreeSelect } from '../../components/UnitTreeSelect';
 import { FileLinks } from '../study/StudyUpload';
@@ -300,11 +301,10 @@ function ClaimList({ tab, onOpen }: { tab: Tab; onOpen: (id: string) => void }) 
   const { query, rows, pagination, resetPage } = usePagedList<PointClaim>([...pointsKeys.claims, tab], pointsUrls.claims, filters);
   return (
     <>
-      {tab !== 'mine' && (
-        <div className="toolbar">
-          <UnitFilter value={unitId} onChange={setUnitId} resetPage={resetPage} />
-        </div>
-      )}
+      <div className="toolbar">
+        {tab !== 'mine' ? <UnitFilter value={unitId} onChange={setUnitId} resetPage={resetPage} /> : <span />}
+        <ExportButton url={`${pointsUrls.claims}/export`} filters={filters} fallbackName="加减分申请.xlsx" />
+      </div>
       <Table<PointClaim>
         rowKey="id"
         loading={query.isFetching}

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { useMe } from '../../api/auth';
 import { periodKeyOf, pointsKeys, pointsUrls, type PointEvent, type PointEventList } from '../../api/points';
+import { ExportButton } from '../../components/ExportButton';
 import { usePagedList } from '../../components/usePagedList';
 import { UnitTreeSelect } from '../../components/UnitTreeSelect';
 import { AppealModal, EventDrawer, EventTable, PeriodPicker, Pts } from './shared';
@@ -87,6 +88,7 @@ export function EventsPage() {
             {t('points.events.clearSubject')}
           </Typography.Link>
         )}
+        <ExportButton url={`${pointsUrls.events}/export`} filters={filters} fallbackName="积分明细.xlsx" />
       </div>
       <EventTable
         rows={rows}

@@ -11,6 +11,7 @@ import { useShowError } from '../../components/errors';
 import { FormDrawer } from '../../components/FormDrawer';
 import { PersonSelect } from '../../components/PersonSelect';
 import { useGuardedSubmit } from '../../components/useGuardedSubmit';
+import { ExportButton } from '../../components/ExportButton';
 import { usePagedList } from '../../components/usePagedList';
 import { UnitFilter } from '../../components/UnitTreeSelect';
 import { GradeTag } from './shared';
@@ -135,6 +136,7 @@ function InterviewList({ status }: { status: 'pending' | 'closed' }) {
     <>
       <div className="toolbar">
         <UnitFilter value={unitId} onChange={setUnitId} resetPage={resetPage} />
+        <ExportButton url={`${pointsUrls.interviews}/export`} filters={{ status, unitId, sort: status === 'pending' ? 'createdAt' : '-createdAt' }} fallbackName="约谈记录.xlsx" />
       </div>
       <Table<PointInterview>
         rowKey="id"

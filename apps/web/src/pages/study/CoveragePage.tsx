@@ -8,6 +8,7 @@ import { useCan } from '../../api/auth';
 import { api, ApiError, download } from '../../api/client';
 import { isoWeekKey, studyKeys, studyUrls, type CoverageRow, type CoverageWeekDetail } from '../../api/study';
 import { useShowError } from '../../components/errors';
+import { ExportButton } from '../../components/ExportButton';
 import { usePagedList } from '../../components/usePagedList';
 
 const hours = (m: number) => (m / 60).toFixed(1).replace(/\.0$/, '');
@@ -165,7 +166,7 @@ export function CoveragePage() {
           </>
         )}
       </Card>
-      <Card title={t('coverage.history')}>
+      <Card title={t('coverage.history')} extra={<ExportButton url={`${studyUrls.coverageWeeks}/export`} filters={{ sort: '-week' }} fallbackName="每周覆盖学检查.xlsx" />}>
         <Table<CoverageWeekDetail>
           rowKey="week"
           size="small"

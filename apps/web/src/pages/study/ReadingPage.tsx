@@ -11,6 +11,7 @@ import type { Campaign } from '../../api/types';
 import { useShowError } from '../../components/errors';
 import { FormDrawer } from '../../components/FormDrawer';
 import { useGuardedSubmit } from '../../components/useGuardedSubmit';
+import { ExportButton } from '../../components/ExportButton';
 import { usePagedList } from '../../components/usePagedList';
 import { UnitFilter, UnitTreeSelect } from '../../components/UnitTreeSelect';
 import { useDefaultUnit } from '../../components/useDefaultUnit';
@@ -166,9 +167,12 @@ function MyReading() {
       </Card>
       <div className="toolbar">
         <span />
-        <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>
-          {t('reading.newLog')}
-        </Button>
+        <Space>
+          <ExportButton url={`${studyUrls.readingLogs}/export`} filters={{ mine: true, sort: '-startDate' }} fallbackName="读书记录.xlsx" />
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>
+            {t('reading.newLog')}
+          </Button>
+        </Space>
       </div>
       <Table<ReadingLog>
         rowKey="id"

@@ -11,6 +11,7 @@ import { api, newIdempotencyKey } from '../../api/client';
 import { countWords, studyKeys, studyUrls, type ReadingLog, type Reflection, type StudySession } from '../../api/study';
 import { useShowError } from '../../components/errors';
 import { useGuardedSubmit } from '../../components/useGuardedSubmit';
+import { ExportButton } from '../../components/ExportButton';
 import { usePagedList } from '../../components/usePagedList';
 import { UnitFilter } from '../../components/UnitTreeSelect';
 import { RichTextArea } from './RichTextArea';
@@ -294,11 +295,14 @@ function MyReflections() {
           }}
           options={Object.entries(REFLECTION_STATUSES).map(([value, label]) => ({ value, label }))}
         />
-        {canWrite && (
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>
-            {t('reflection.new')}
-          </Button>
-        )}
+        <Space>
+          <ExportButton url={`${studyUrls.reflections}/export`} filters={{ mine: true, status, sort: '-createdAt' }} fallbackName="心得体会.xlsx" />
+          {canWrite && (
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>
+              {t('reflection.new')}
+            </Button>
+          )}
+        </Space>
       </div>
       <Table<Reflection>
         rowKey="id"

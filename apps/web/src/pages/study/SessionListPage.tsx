@@ -9,6 +9,7 @@ import { Link } from 'react-router';
 import { useCan } from '../../api/auth';
 import { studyKeys, studyUrls, useSessionTypes, type StudySession } from '../../api/study';
 import { UnitTreeSelect } from '../../components/UnitTreeSelect';
+import { ExportButton } from '../../components/ExportButton';
 import { usePagedList } from '../../components/usePagedList';
 import { CancelSessionModal, RecordSessionModal, SessionFormModal } from './SessionModals';
 
@@ -106,11 +107,14 @@ export function SessionListPage() {
           />
           <DatePicker.RangePicker value={range} onChange={(v) => change(setRange)(v)} />
         </Space>
-        {canWrite && (
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
-            {t('study.newSession')}
-          </Button>
-        )}
+        <Space>
+          <ExportButton url={`${studyUrls.sessions}/export`} filters={{ unitId, type, status, from: range?.[0]?.format('YYYY-MM-DD'), to: range?.[1]?.format('YYYY-MM-DD'), sort: '-plannedStart' }} fallbackName="学习活动.xlsx" />
+          {canWrite && (
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
+              {t('study.newSession')}
+            </Button>
+          )}
+        </Space>
       </div>
       <Table<StudySession>
         rowKey="id"
