@@ -105,3 +105,25 @@ describe('list exports', () => {
     expect(rows.every((r) => r['对象'] === 'meeting')).toBe(true);
   });
 });
+
+describe('every list export answers a workbook', () => {
+  it('a county liaison downloads each list export with no filters, under Chinese headers', async () => {
+    const urls = [
+      '/api/info/items/export', '/api/info/media/export', '/api/campaigns/export', '/api/reports/export', '/api/meetings/export',
+      '/api/points/events/export', '/api/points/claims/export', '/api/points/appeals/export', '/api/points/interviews/export',
+      '/api/study/sessions/export', '/api/study/reflections/export', '/api/study/reading-logs/export', '/api/study/coverage/weeks/export',
+    ];
+    const failures: string[] = [];
+    for (const url of urls) {
+      const res = await liaisonA.get(url);
+      if (res.statusCode !== 200 || !String(res.headers['content-type']).includes('spreadsheetml')) {
+        failures.push(`${url} → ${res.statusCode} ${res.body.slice(0, 120)}`);
+        continue;
+      }
+      const { header } = await sheetOf(res);
+      if (!header.length || header.some((h) => !/[\u4e00-\u9fff]/.test(h))) failures.push(`${url}: header ${header.join(',')}`);
+      if (!/filename\*=UTF-8''.*\d{4}-\d{2}-\d{2}\.xlsx/.test(String(res.headers['content-disposition']))) failures.push(`${url}: file name ${res.headers['content-disposition']}`);
+    }
+    expect(failures).toEqual([]);
+  });
+});
