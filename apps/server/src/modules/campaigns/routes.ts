@@ -7,7 +7,7 @@ import {
 import { z } from 'zod';
 import { AppError } from '../../platform/errors.ts';
 import { excelDate, excelTime, exportFileName, sendListXlsx, XLSX_MIME, XLSX_RESPONSE } from '../../platform/export.ts';
-import { attachmentHeader, sendStoredFile, uploadOwnFile } from '../../platform/files.ts';
+import { sendStoredFile, uploadOwnFile } from '../../platform/files.ts';
 import { actorOf, callerOf } from '../../platform/session.ts';
 import type { App, Module } from '../../platform/types.ts';
 import {
@@ -19,7 +19,7 @@ import {
   getVisibleReport, listReports, presentReport, reportFile, reviewReport, submitReport,
 } from './reports.ts';
 import {
-  breakdownTask, createTask, exportTasks, getVisibleTask, listTasks, presentTask, taskTree, updateTask,
+  breakdownTask, createTask, getVisibleTask, listTasks, presentTask, TASK_EXPORT_COLUMNS, taskExportPage, taskExportRow, taskTree, updateTask,
 } from './tasks.ts';
 
 const tags = ['campaigns'];
@@ -167,13 +167,20 @@ export const campaignsModule: Module = {
     );
     app.get(
       '/api/tasks/export.xlsx',
-      { config: { permission: 'campaigns:task:read' }, schema: { tags, summary: '导出任务清单（XLSX）', querystring: TaskListQuery } },
+      {
+        config: { permission: 'campaigns:task:read' },
+        schema: { tags, summary: '导出任务清单（XLSX，按当前筛选条件，含重点任务清单）', querystring: TaskListQuery, response: XLSX_RESPONSE, produces: [XLSX_MIME] },
+      },
       async (req, reply) => {
-        const buf = await exportTasks(db, callerOf(req).scope, req.query, clock.today());
-        return reply
-          .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-          .header('content-disposition', attachmentHeader(`任务清单-${clock.today()}.xlsx`))
-          .send(buf);
+        const { scope } = callerOf(req);
+        const today = clock.today();
+        return sendListXlsx(reply, {
+          fileName: `任务清单-${today}.xlsx`,
+          sheetName: '任务清单',
+          columns: TASK_EXPORT_COLUMNS,
+          fetchPage: (page, pageSize) => taskExportPage(db, scope, { ...req.query, page, pageSize }, today),
+          toRow: taskExportRow,
+        });
       },
     );
     app.post(

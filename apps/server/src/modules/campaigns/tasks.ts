@@ -1,5 +1,4 @@
 import { and, asc, eq, ilike, inArray, isNull, not, sql, type SQL } from 'drizzle-orm';
-import ExcelJS from 'exceljs';
 import { REPORT_CYCLES, TASK_STATUSES, type Task } from '@luoshi/contract';
 import type { DbLike } from '../../db/client.ts';
 import { campaigns, persons, taskCoUnits, taskReports, tasks, units } from '../../db/schema/index.ts';
@@ -8,7 +7,7 @@ import { badRequest, conflict, forbidden, notFound } from '../../platform/errors
 import { envelope, likeText, orderOf, pageOf, type ListParams } from '../../platform/list.ts';
 import { pathInScope, unitInScope, type DataScope } from '../../platform/scope.ts';
 import type { Caller } from '../../platform/session.ts';
-import { unitNamePaths } from '../org/units.ts';
+import { excelDate, unitNamePaths, type XlsxColumn } from '../../platform/export.ts';
 import { groupBy, isAtOrBelow, loadPerson, loadUnit, taskVisible, unitForAssignment } from './access.ts';
 import { getCampaignForChange, getVisibleCampaign } from './campaigns.ts';
 import { overdueCutoff, taskDates } from './dates.ts';
@@ -158,61 +157,54 @@ export async function getVisibleTask(db: DbLike, scope: DataScope, id: string, l
   return row;
 }
 
-const EXPORT_MAX = 20_000;
+/** 任务清单 columns; 牵头单位 and 配合单位 carry full unit paths, since names repeat across counties. */
+export const TASK_EXPORT_COLUMNS: XlsxColumn[] = [
+  { header: '序号', key: 'no', width: 6 },
+  { header: '专项行动', key: 'campaign', width: 22 },
+  { header: '年度', key: 'year', width: 8 },
+  { header: '任务名称', key: 'title', width: 40 },
+  { header: '层级', key: 'depth', width: 6 },
+  { header: '维度', key: 'dimension', width: 8 },
+  { header: '牵头单位', key: 'leadUnit', width: 36 },
+  { header: '配合单位', key: 'coUnits', width: 36 },
+  { header: '责任人', key: 'person', width: 10 },
+  { header: '开始日期', key: 'start', width: 12, numFmt: 'yyyy-mm-dd' },
+  { header: '截止日期', key: 'deadline', width: 12, numFmt: 'yyyy-mm-dd' },
+  { header: '顺延后截止日期', key: 'effective', width: 14, numFmt: 'yyyy-mm-dd' },
+  { header: '报送周期', key: 'cycle', width: 10 },
+  { header: '进度(%)', key: 'progress', width: 9 },
+  { header: '状态', key: 'status', width: 9 },
+  { header: '逾期', key: 'overdue', width: 6 },
+  { header: '缺报期次', key: 'missing', width: 30 },
+];
 
-/** 任务清单 as XLSX: the same filters and scope as the list, with full unit paths and the overdue flag. */
-export async function exportTasks(db: DbLike, scope: DataScope, f: TaskFilters & { sort?: string }, today: string): Promise<Buffer> {
-  const rows = await selectTasks(db)
-    .where(taskConditions(scope, f, today))
-    .orderBy(...orderOf(f.sort, TASK_SORT, TASK_ORDER))
-    .limit(EXPORT_MAX);
-  const list = await presentTasks(db, rows, today);
-  const paths = await unitNamePaths(db, [...new Set(list.flatMap((t) => [t.leadUnitId, ...t.coUnits.map((c) => c.id)]))]);
-  const wb = new ExcelJS.Workbook();
-  const ws = wb.addWorksheet('任务清单');
-  ws.columns = [
-    { header: '序号', key: 'no', width: 6 },
-    { header: '专项行动', key: 'campaign', width: 22 },
-    { header: '年度', key: 'year', width: 8 },
-    { header: '任务名称', key: 'title', width: 40 },
-    { header: '层级', key: 'depth', width: 6 },
-    { header: '维度', key: 'dimension', width: 8 },
-    { header: '牵头单位', key: 'leadUnit', width: 36 },
-    { header: '配合单位', key: 'coUnits', width: 36 },
-    { header: '责任人', key: 'person', width: 10 },
-    { header: '开始日期', key: 'start', width: 12 },
-    { header: '截止日期', key: 'deadline', width: 12 },
-    { header: '顺延后截止日期', key: 'effective', width: 14 },
-    { header: '报送周期', key: 'cycle', width: 10 },
-    { header: '进度(%)', key: 'progress', width: 9 },
-    { header: '状态', key: 'status', width: 9 },
-    { header: '逾期', key: 'overdue', width: 6 },
-    { header: '缺报期次', key: 'missing', width: 30 },
-  ];
-  ws.getRow(1).font = { bold: true };
-  list.forEach((t, i) => {
-    const row = ws.addRow({
-      no: i + 1,
-      campaign: t.campaignName ?? '重点任务清单',
-      year: t.year,
-      title: t.title,
-      depth: t.depth + 1,
-      dimension: t.dimension ?? '',
-      leadUnit: paths.get(t.leadUnitId) ?? t.leadUnitName,
-      coUnits: t.coUnits.map((c) => paths.get(c.id) ?? c.name).join('；'),
-      person: t.responsiblePersonName ?? '',
-      start: t.startDate,
-      deadline: t.deadline,
-      effective: t.effectiveDeadline,
-      cycle: REPORT_CYCLES[t.reportCycle],
-      progress: t.progress,
-      status: TASK_STATUSES[t.status],
-      overdue: t.overdue ? '是' : '否',
-      missing: t.missingReports.map((m) => m.label).join('、'),
-    });
-    if (t.overdue) row.getCell('overdue').font = { color: { argb: 'FFCF1322' }, bold: true };
-  });
-  return Buffer.from(await wb.xlsx.writeBuffer());
+/** One page of the task list with the name paths of its units, for the export. */
+export async function taskExportPage(db: DbLike, scope: DataScope, q: ListParams & TaskFilters, today: string) {
+  const page = await listTasks(db, scope, q, today);
+  const paths = await unitNamePaths(db, [...new Set(page.data.flatMap((t) => [t.leadUnitId, ...t.coUnits.map((c) => c.id)]))]);
+  return { data: page.data.map((task, i) => ({ task, paths, no: (q.page - 1) * q.pageSize + i + 1 })), total: page.total };
+}
+
+export function taskExportRow({ task: t, paths, no }: Awaited<ReturnType<typeof taskExportPage>>['data'][number]) {
+  return {
+    no,
+    campaign: t.campaignName ?? '重点任务清单',
+    year: t.year,
+    title: t.title,
+    depth: t.depth + 1,
+    dimension: t.dimension ?? '',
+    leadUnit: paths.get(t.leadUnitId) ?? t.leadUnitName,
+    coUnits: t.coUnits.map((c) => paths.get(c.id) ?? c.name).join('；'),
+    person: t.responsiblePersonName ?? '',
+    start: excelDate(t.startDate),
+    deadline: excelDate(t.deadline),
+    effective: excelDate(t.effectiveDeadline),
+    cycle: REPORT_CYCLES[t.reportCycle],
+    progress: t.progress,
+    status: TASK_STATUSES[t.status],
+    overdue: t.overdue ? '是' : '否',
+    missing: t.missingReports.map((m) => m.label).join('、'),
+  };
 }
 
 // Writing tasks

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { useCan, useMe } from '../../api/auth';
 import type { Task } from '../../api/types';
+import { ExportButton } from '../../components/ExportButton';
 import { usePagedList } from '../../components/usePagedList';
 import { ReportModal } from './ReportModal';
 import { TaskDrawer } from './TaskDrawer';
@@ -90,6 +91,7 @@ export function MyTasksPage() {
             }}
           />
         </Space>
+        <ExportButton url="/api/tasks/export.xlsx" filters={filters} fallbackName="任务清单.xlsx" />
       </div>
       <Table<Task>
         rowKey="id"
