@@ -128,7 +128,7 @@ export async function listPersons(db: DbLike, scope: DataScope, q: ListParams & 
   return envelope(await presentPersons(db, rows.map((r) => r.person)), total, q);
 }
 
-const PERSON_EXPORT_COLUMNS: XlsxColumn[] = [
+export const PERSON_EXPORT_COLUMNS: XlsxColumn[] = [
   { header: '姓名', key: 'name', width: 12 },
   { header: '性别', key: 'gender', width: 6 },
   { header: '单位', key: 'unit', width: 24 },
@@ -141,28 +141,18 @@ const PERSON_EXPORT_COLUMNS: XlsxColumn[] = [
   { header: '状态', key: 'status', width: 8 },
 ];
 
-export async function personExportRows(db: DbLike, scope: DataScope, q: PersonFilters) {
-  const rows = await db
-    .select({ person: persons })
-    .from(persons)
-    .innerJoin(units, eq(units.id, persons.unitId))
-    .where(personFilters(scope, q))
-    .orderBy(...orderOf(q.sort, personSortColumns, personDefaultOrder));
-  const people = await presentPersons(db, rows.map((r) => r.person));
+export function personExportRow(p: Person) {
   return {
-    columns: PERSON_EXPORT_COLUMNS,
-    rows: people.map((p) => ({
-      name: p.name,
-      gender: p.gender ?? '',
-      unit: p.unitName,
-      unitPath: p.unitPath,
-      post: p.post ?? '',
-      birthDate: excelDate(p.birthDate),
-      phone: p.phone ?? '',
-      partyMember: p.partyMember ? '是' : '否',
-      username: p.username ?? '',
-      status: p.disabled ? '停用' : '正常',
-    })),
+    name: p.name,
+    gender: p.gender ?? '',
+    unit: p.unitName,
+    unitPath: p.unitPath,
+    post: p.post ?? '',
+    birthDate: excelDate(p.birthDate),
+    phone: p.phone ?? '',
+    partyMember: p.partyMember ? '是' : '否',
+    username: p.username ?? '',
+    status: p.disabled ? '停用' : '正常',
   };
 }
 

@@ -35,13 +35,14 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { shanghaiDate } from '../../platform/calendar.ts';
 import { badRequest } from '../../platform/errors.ts';
+import { sendListXlsx } from '../../platform/export.ts';
 import { attachmentHeader } from '../../platform/files.ts';
 import { actorOf, callerOf } from '../../platform/session.ts';
 import type { Module } from '../../platform/types.ts';
 import { createAccount, updateAccount } from './accounts.ts';
 import { createGroup, getGroupInScope, listGroups, presentGroup, updateGroup } from './groups.ts';
 import { assertMayImport, confirmImport, IMPORT_TEMPLATE_NAMES, importTemplate, previewImport, readUpload } from './imports.ts';
-import { createPerson, getPersonInScope, listPersons, personExportRows, presentPerson, updatePerson } from './persons.ts';
+import { createPerson, getPersonInScope, listPersons, PERSON_EXPORT_COLUMNS, personExportRow, presentPerson, updatePerson } from './persons.ts';
 import { createRole, listRoles, presentRole, updateRole } from './roles.ts';
 import { createUnit, getUnitInScope, listUnits, moveUnit, presentUnit, unitExportRows, unitTree, updateUnit } from './units.ts';
 import { sendXlsx, XLSX_MIME } from './xlsx.ts';
@@ -122,8 +123,14 @@ export const orgModule: Module = {
       '/api/org/persons/export.xlsx',
       { config: { permission: 'org:person:read' }, schema: { tags, summary: '导出人员列表（XLSX）', querystring: PersonExportQuery, response: xlsxResponse, produces: [XLSX_MIME] } },
       async (req, reply) => {
-        const { columns, rows } = await personExportRows(db, callerOf(req).scope, req.query);
-        return sendXlsx(reply, `人员列表-${shanghaiDate()}.xlsx`, '人员', columns, rows);
+        const { scope } = callerOf(req);
+        return sendListXlsx(reply, {
+          fileName: `人员列表-${shanghaiDate()}.xlsx`,
+          sheetName: '人员',
+          columns: PERSON_EXPORT_COLUMNS,
+          fetchPage: (page, pageSize) => listPersons(db, scope, { ...req.query, page, pageSize }),
+          toRow: personExportRow,
+        });
       },
     );
     app.get(
