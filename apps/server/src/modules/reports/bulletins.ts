@@ -301,7 +301,8 @@ export async function bulletinDocx(db: DbLike, caller: Caller, id: string): Prom
   const r = await visibleRow(db, caller, id);
   const [scope] = await db.select({ id: units.id, name: units.name }).from(units).where(eq(units.id, r.scopeUnitId));
   const issuer = r.signatureIssuer ?? issuerName(scope);
-  const date = r.signatureDate ? cnDate(r.signatureDate) : '（印发时填写）';
+  // a draft leaves the date blank, to be written when it is issued
+  const date = r.signatureDate ? cnDate(r.signatureDate) : '　　年　月　日';
   const body = issuerName(scope);
   const buffer = await officialDocument({
     masthead: body,
@@ -310,7 +311,7 @@ export async function bulletinDocx(db: DbLike, caller: Caller, id: string): Prom
     addressee: r.addressee ?? undefined,
     blocks: r.blocks as BulletinBlock[],
     signature: { issuer, date },
-    colophon: { lines: r.colophon, printer: `${body.replace(/^中共/, '')}办公室`, printDate: date },
+    colophon: { lines: r.colophon, printer: `${body.replace(/^中共/, '')}办公室`, printDate: r.signatureDate ? date : undefined },
   });
   const fileName = `${r.docNumber ? `${r.docNumber} ` : '（草稿）'}${r.title}.docx`.replace(/[\\/:*?"<>|]/g, '');
   return { buffer, fileName };
