@@ -111,7 +111,7 @@ describe('every list export answers a workbook', () => {
     const urls = [
       '/api/info/items/export', '/api/info/media/export', '/api/campaigns/export', '/api/reports/export', '/api/meetings/export',
       '/api/points/events/export', '/api/points/claims/export', '/api/points/appeals/export', '/api/points/interviews/export',
-      '/api/study/sessions/export', '/api/study/reflections/export', '/api/study/reading-logs/export', '/api/study/coverage/weeks/export',
+      '/api/study/sessions/export', '/api/study/reflections/export', '/api/study/reading-logs/export', '/api/study/coverage/weeks/export', '/api/org/groups/export',
     ];
     const failures: string[] = [];
     for (const url of urls) {

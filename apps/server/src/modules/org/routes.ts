@@ -1,5 +1,7 @@
 import {
   Account,
+  GROUP_ROLES,
+  GROUP_TYPES,
   AccountBody,
   CreatePersonBody,
   CreateUnitBody,
@@ -207,6 +209,38 @@ export const orgModule: Module = {
       '/api/org/groups',
       { config: { permission: 'org:group:read' }, schema: { tags, summary: '工作小组列表', querystring: GroupListQuery, response: { 200: GroupList } } },
       async (req) => listGroups(db, callerOf(req).scope, req.query),
+    );
+    app.get(
+      '/api/org/groups/export',
+      {
+        config: { permission: 'org:group:read' },
+        schema: { tags, summary: '导出工作小组列表（XLSX，按当前筛选条件）', querystring: GroupListQuery, response: xlsxResponse, produces: [XLSX_MIME] },
+      },
+      async (req, reply) => {
+        const { scope } = callerOf(req);
+        return sendListXlsx(reply, {
+          fileName: `工作小组-${shanghaiDate()}.xlsx`,
+          sheetName: '工作小组',
+          columns: [
+            { header: '小组名称', key: 'name', width: 28 },
+            { header: '类型', key: 'type', width: 10 },
+            { header: '所属单位', key: 'unitName', width: 20 },
+            { header: '组长', key: 'leaders', width: 16 },
+            { header: '成员', key: 'members', width: 60 },
+            { header: '人数', key: 'count', width: 6 },
+          ],
+          fetchPage: (page, pageSize) => listGroups(db, scope, { ...req.query, page, pageSize }),
+          toRow: (g) => ({
+            name: g.name,
+            type: GROUP_TYPES[g.type],
+            unitName: g.unitName,
+            leaders: g.members.filter((m) => m.role === 'leader').map((m) => m.name).join('、'),
+            members: g.members.map((m) => `${m.name}（${GROUP_ROLES[m.role]}）`).join('、'),
+            count: g.members.length,
+          }),
+          unitPath: { db, unitIdOf: (g) => g.unitId },
+        });
+      },
     );
     app.get(
       '/api/org/groups/:id',

@@ -12,6 +12,7 @@ import { FormDrawer } from '../../components/FormDrawer';
 import { PersonSelect } from '../../components/PersonSelect';
 import { UnitTreeSelect } from '../../components/UnitTreeSelect';
 import { useShowError } from '../../components/errors';
+import { ExportButton } from '../../components/ExportButton';
 import { usePagedList } from '../../components/usePagedList';
 import { useGuardedSubmit } from '../../components/useGuardedSubmit';
 
@@ -119,11 +120,14 @@ export function GroupsTab() {
           }}
           options={Object.entries(GROUP_TYPES).map(([value, label]) => ({ value, label }))}
         />
-        {canWrite && (
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing({})}>
-            {t('group.create')}
-          </Button>
-        )}
+        <Space>
+          <ExportButton url="/api/org/groups/export" filters={{ type }} fallbackName="工作小组.xlsx" />
+          {canWrite && (
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing({})}>
+              {t('group.create')}
+            </Button>
+          )}
+        </Space>
       </div>
       <Table<Group>
         rowKey="id"
