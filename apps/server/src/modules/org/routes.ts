@@ -46,8 +46,8 @@ import { createGroup, getGroupInScope, listGroups, presentGroup, updateGroup } f
 import { assertMayImport, confirmImport, IMPORT_TEMPLATE_NAMES, importTemplate, previewImport, readUpload } from './imports.ts';
 import { createPerson, getPersonInScope, listPersons, PERSON_EXPORT_COLUMNS, personExportRow, presentPerson, updatePerson } from './persons.ts';
 import { createRole, listRoles, presentRole, updateRole } from './roles.ts';
-import { createUnit, getUnitInScope, listUnits, moveUnit, presentUnit, unitExportRows, unitTree, updateUnit } from './units.ts';
-import { sendXlsx, XLSX_MIME } from './xlsx.ts';
+import { createUnit, getUnitInScope, listUnits, moveUnit, presentUnit, UNIT_EXPORT_COLUMNS, unitExportPage, unitExportRow, unitTree, updateUnit } from './units.ts';
+import { XLSX_MIME } from './xlsx.ts';
 
 const tags = ['org'];
 /** Exports and templates are files; the OpenAPI document says so instead of describing a JSON body. */
@@ -79,8 +79,14 @@ export const orgModule: Module = {
       '/api/org/units/export.xlsx',
       { config: { permission: 'org:unit:read' }, schema: { tags, summary: '导出单位列表（XLSX）', querystring: UnitExportQuery, response: xlsxResponse, produces: [XLSX_MIME] } },
       async (req, reply) => {
-        const { columns, rows } = await unitExportRows(db, callerOf(req).scope, req.query);
-        return sendXlsx(reply, `单位列表-${shanghaiDate()}.xlsx`, '单位', columns, rows);
+        const { scope } = callerOf(req);
+        return sendListXlsx(reply, {
+          fileName: `单位列表-${shanghaiDate()}.xlsx`,
+          sheetName: '单位',
+          columns: UNIT_EXPORT_COLUMNS,
+          fetchPage: (page, pageSize) => unitExportPage(db, scope, { ...req.query, page, pageSize }),
+          toRow: unitExportRow,
+        });
       },
     );
     app.get(

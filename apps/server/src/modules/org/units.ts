@@ -35,7 +35,7 @@ export async function getUnitInScope(db: DbLike, scope: DataScope, id: string, l
 
 type UnitFilters = { q?: string; parentId?: string; includeDisabled?: boolean };
 const unitSortColumns = { name: units.name, sort: units.sort, path: units.path };
-const unitDefaultOrder = [asc(units.depth), asc(units.sort), asc(units.name)];
+const unitDefaultOrder = [asc(units.depth), asc(units.sort), asc(units.name), asc(units.id)];
 
 function unitFilters(scope: DataScope, q: UnitFilters) {
   const where: SQL[] = [unitInScope(scope, units.id)];
@@ -144,7 +144,7 @@ export async function moveUnit(tx: DbLike, scope: DataScope, actor: Actor, id: s
 
 export { namePathOf, unitNamePaths } from '../../platform/export.ts';
 
-const UNIT_EXPORT_COLUMNS: XlsxColumn[] = [
+export const UNIT_EXPORT_COLUMNS: XlsxColumn[] = [
   { header: '单位名称', key: 'name', width: 28 },
   { header: '上级单位', key: 'parent', width: 28 },
   { header: '单位类型', key: 'type', width: 18 },
@@ -153,23 +153,20 @@ const UNIT_EXPORT_COLUMNS: XlsxColumn[] = [
   { header: '状态', key: 'status', width: 8 },
 ];
 
-/** The unit list as a spreadsheet: the list's filters and scope, every matching row. */
-export async function unitExportRows(db: DbLike, scope: DataScope, q: UnitFilters & { sort?: string }) {
-  const rows = await db
-    .select()
-    .from(units)
-    .where(unitFilters(scope, q))
-    .orderBy(...orderOf(q.sort, unitSortColumns, unitDefaultOrder));
-  const paths = await unitNamePaths(db, rows.flatMap((r) => (r.parentId ? [r.id, r.parentId] : [r.id])));
+/** One page of the unit list with the name path of each unit and its parent, for the export. */
+export async function unitExportPage(db: DbLike, scope: DataScope, q: ListParams & UnitFilters) {
+  const page = await listUnits(db, scope, q);
+  const paths = await unitNamePaths(db, page.data.flatMap((r) => (r.parentId ? [r.id, r.parentId] : [r.id])));
+  return { data: page.data.map((unit) => ({ unit, paths })), total: page.total };
+}
+
+export function unitExportRow({ unit: r, paths }: { unit: Unit; paths: Map<string, string> }) {
   return {
-    columns: UNIT_EXPORT_COLUMNS,
-    rows: rows.map((r) => ({
-      name: r.name,
-      parent: r.parentId ? (paths.get(r.parentId) ?? '').split('/').pop() : '',
-      type: UNIT_TYPES[r.type as UnitType] ?? r.type,
-      path: paths.get(r.id) ?? r.name,
-      sort: r.sort,
-      status: r.disabled ? '停用' : '正常',
-    })),
+    name: r.name,
+    parent: r.parentId ? (paths.get(r.parentId) ?? '').split('/').pop() : '',
+    type: UNIT_TYPES[r.type as UnitType] ?? r.type,
+    path: paths.get(r.id) ?? r.name,
+    sort: r.sort,
+    status: r.disabled ? '停用' : '正常',
   };
 }
