@@ -11,6 +11,9 @@ import { studyContentFixtures, studyWalkBody } from './modules/study/content.tes
 import { POINTS_SHARED_ROUTES, pointsFixtures, type PointsWalk } from './modules/points/workflow.testkit.ts';
 import { infoItemFixtures, infoWalkBody } from './modules/info/items.testkit.ts';
 import { INFO_PUBLISH_SHARED_ROUTES, infoPublishFixtures, publishWalkBody } from './modules/info/publish.testkit.ts';
+import { dashboardLeaks, dashboardWalkUrls } from './modules/reports/dashboards.testkit.ts';
+import { bulletinsFixtures, bulletinsWalkBody } from './modules/reports/bulletins.testkit.ts';
+import { notifyFixtures, NOTIFY_PARAMS, notifyWalkBody } from './modules/notify/testkit.ts';
 
 let ctx: TestCtx;
 let a: Agent; // liaison of county A
@@ -21,6 +24,7 @@ let study: StudySessionWalk = { byResource: {}, params: {} };
 let studyContentIds: Record<string, string> = {};
 let points: PointsWalk = { byResource: {}, params: {} };
 let infoIds: Record<string, string> = {};
+let reportIds: Record<string, string> = {};
 const B_MARK = '乙县';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
@@ -70,6 +74,7 @@ beforeAll(async () => {
   study = await studySessionFixtures(admin, b, city.countyB.id, personB.id);
   studyContentIds = await studyContentFixtures(b, campaign.id);
   points = await pointsFixtures(ctx.db, admin, b, city.countyB.id);
+  reportIds = { ...(await bulletinsFixtures(admin, b, city.countyB.id)).byResource, ...(await notifyFixtures(ctx.db, b, city.countyB.id)) };
   infoIds = { ...(await infoPublishFixtures(ctx.db, admin, b, city.countyB.id)).byResource, ...(await infoItemFixtures(b)) };
 }, 120_000);
 afterAll(() => ctx.close());
@@ -83,6 +88,7 @@ function fill(url: string): string | null {
     ...studyContentIds,
     ...points.byResource,
     ...infoIds,
+    ...reportIds,
     'org/units': ids.unit,
     'org/persons': ids.person,
     'org/groups': ids.group,
@@ -93,7 +99,7 @@ function fill(url: string): string | null {
     'reports/:id': ids.report,
     'meetings/:id': ids.meeting,
   };
-  const params = { ...study.params, ...points.params };
+  const params: Record<string, string> = { ...study.params, ...points.params, ...NOTIFY_PARAMS };
   let missing = false;
   const out = url.replace(/:(\w+)/g, (_m, name: string) => {
     const v =
@@ -131,13 +137,17 @@ describe('scope walk: county A never reaches county B', () => {
     for (const r of withParams) {
       const url = fill(r.url);
       expect(url, `no county B fixture for ${r.method} ${r.url}`).not.toBeNull();
-      const body = r.method === 'GET' ? undefined : { version: 1, name: '越权', title: '越权', decision: 'accept', comment: '越权', parentId: ids.unit, leadUnitId: ids.unit, deadline: '2026-12-31', items: [{ title: '越权', leadUnitId: ids.unit, deadline: '2026-12-31' }], content: '越权', percent: 50, username: 'walker_x', password: 'Walk-pass-2026', roleIds: [ids.role], fileIds: [], idempotencyKey: `walk-${r.url}`, ...sessionsWalkBody(r.url), ...studyWalkBody(r.method, r.url), ...infoWalkBody(r.url), ...publishWalkBody(r.url) };
+      const body = r.method === 'GET' ? undefined : { version: 1, name: '越权', title: '越权', decision: 'accept', comment: '越权', parentId: ids.unit, leadUnitId: ids.unit, deadline: '2026-12-31', items: [{ title: '越权', leadUnitId: ids.unit, deadline: '2026-12-31' }], content: '越权', percent: 50, username: 'walker_x', password: 'Walk-pass-2026', roleIds: [ids.role], fileIds: [], idempotencyKey: `walk-${r.url}`, ...sessionsWalkBody(r.url), ...studyWalkBody(r.method, r.url), ...infoWalkBody(r.url), ...publishWalkBody(r.url), ...bulletinsWalkBody(r.url), ...notifyWalkBody(r.url) };
       for (const agent of [a, staffA]) {
         const res = await (r.method === 'GET' ? agent.get(url!) : agent[r.method.toLowerCase() as 'post' | 'patch' | 'put' | 'delete'](url!, body));
         if (![403, 404].includes(res.statusCode)) leaks.push(`${r.method} ${r.url} → ${res.statusCode} ${res.body.slice(0, 120)}`);
       }
     }
     expect(leaks).toEqual([]);
+  });
+
+  it('dashboards refuse county B’s units and people', async () => {
+    expect(await dashboardLeaks([a, staffA], dashboardWalkUrls({ unit: ids.unit, person: ids.person }))).toEqual([]);
   });
 
   it('no list and no export shows county B', async () => {
