@@ -38,7 +38,11 @@ export type BenchDb = {
   close: () => Promise<void>;
 };
 
-export async function openBenchDb(): Promise<BenchDb> {
+/** True when the file is the script being run (`tsx points.ts`), not a module another benchmark imports from. */
+export const isMain = (url: string) => !!process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(url);
+
+/** `pool`: connections to the PostgreSQL server (BENCH_POOL, 10 by default); PGlite always has one. */
+export async function openBenchDb(o: { pool?: number } = {}): Promise<BenchDb> {
   const serverUrl = process.env.DATABASE_URL;
   if (serverUrl) {
     const name = `luoshi_bench_${process.pid}`;
@@ -48,7 +52,7 @@ export async function openBenchDb(): Promise<BenchDb> {
     await admin.end();
     const u = new URL(serverUrl);
     u.pathname = `/${name}`;
-    const pool = new pg.Pool({ connectionString: u.toString(), max: 10 });
+    const pool = new pg.Pool({ connectionString: u.toString(), max: o.pool ?? env('BENCH_POOL', 10) });
     const db = drizzlePg(pool, { schema, logger }) as unknown as Db;
     await migratePg(db as never, { migrationsFolder });
     return {
@@ -90,7 +94,7 @@ export async function insertChunks<T>(rows: T[], size: number, write: (chunk: T[
 export const stats = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const q = (p: number) => s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)];
-  return { runs: s.length, min: s[0], median: q(0.5), p95: q(0.95), max: s[s.length - 1] };
+  return { runs: s.length, min: s[0], median: q(0.5), p95: q(0.95), p99: q(0.99), max: s[s.length - 1] };
 };
 export async function time(fn: () => Promise<unknown>): Promise<number[]> {
   for (let i = 0; i < WARMUP; i++) await fn();

@@ -15,7 +15,7 @@ import { buildApp } from '../apps/server/src/app.ts';
 import { loadConfig } from '../apps/server/src/config.ts';
 import { DEMO_PASSWORD } from '../apps/server/src/demo/city.ts';
 import { bootstrap } from '../apps/server/src/modules/auth/bootstrap.ts';
-import { type Captured, env, here, insertChunks, ms, openBenchDb, pad, recorder, requestVersusSql, stats, WARMUP } from './lib.ts';
+import { type Captured, env, here, insertChunks, isMain, ms, openBenchDb, pad, recorder, requestVersusSql, stats, WARMUP } from './lib.ts';
 
 const COUNTIES = env('BENCH_COUNTIES', 51);
 const INSTITUTES = 10;
@@ -28,8 +28,8 @@ const EVENTS = env('BENCH_POINT_EVENTS', process.env.DATABASE_URL ? 10_000_000 :
 /** the share of events that score units rather than people */
 const UNIT_SHARE = 0.3;
 
-type Raw = (q: string, p: unknown[]) => Promise<unknown>;
-const rowsOf = (r: unknown) => ((r as { rows?: unknown[] }).rows ?? r) as Record<string, unknown>[];
+export type Raw = (q: string, p: unknown[]) => Promise<unknown>;
+export const rowsOf = (r: unknown) => ((r as { rows?: unknown[] }).rows ?? r) as Record<string, unknown>[];
 
 /**
  * The unit tree: city → 51 counties → offices, media and practice centres, 13 branches (党支部) each, 10 文明实践所
@@ -66,7 +66,7 @@ function unitTree() {
 }
 
 /** A handful of the rules a 考核评分细则 has, for units and for people. */
-const RULES: { code: string; subjectType: 'unit' | 'person'; category: string; item: string; points: number; source: string | null; cap?: number }[] = [
+export const RULES: { code: string; subjectType: 'unit' | 'person'; category: string; item: string; points: number; source: string | null; cap?: number }[] = [
   { code: 'U-01', subjectType: 'unit', category: '工作落实', item: '任务逾期未完成', points: -200, source: 'task.overdue', cap: 1000 },
   { code: 'U-02', subjectType: 'unit', category: '工作落实', item: '进展缺报', points: -100, source: 'task.report_missing' },
   { code: 'U-03', subjectType: 'unit', category: '学习教育', item: '未完成每周半天覆盖学', points: -300, source: 'study.week_missed' },
@@ -79,19 +79,22 @@ const RULES: { code: string; subjectType: 'unit' | 'person'; category: string; i
 ];
 
 /**
- * Drops a table's foreign keys, unique constraints and secondary indexes (the primary key of point_events stays:
- * appeals refer to it) and returns the statements that put them back exactly as the migrations made them.
+ * Drops a table's foreign keys, unique constraints and secondary indexes (the primary key stays when other tables
+ * refer to it, as appeals do to point_events) and returns the statements that put them back exactly as the migrations made them.
  */
-async function detachIndexes(raw: Raw, table: string): Promise<string[]> {
+export async function detachIndexes(raw: Raw, table: string, keepPrimaryKey = table === 'point_events'): Promise<string[]> {
   const constraints = rowsOf(
     await raw(
       `select conname, contype, pg_get_constraintdef(oid) as def from pg_constraint
-       where conrelid = $1::text::regclass and contype in ('f', 'u', 'p') and not (contype = 'p' and $1::text = 'point_events')`,
-      [table],
+       where conrelid = $1::text::regclass and contype in ('f', 'u', 'p') and not (contype = 'p' and $2::boolean)`,
+      [table, keepPrimaryKey],
     ),
   );
   for (const c of constraints) await raw(`alter table ${table} drop constraint "${String(c.conname)}"`, []);
-  const indexes = rowsOf(await raw(`select indexname, indexdef from pg_indexes where tablename = $1 and indexname <> $1 || '_pkey'`, [table]));
+  // what is left of the constraints is the kept primary key, whose index goes with it
+  const indexes = rowsOf(
+    await raw(`select indexname, indexdef from pg_indexes where tablename = $1 and indexname not in (select conname from pg_constraint where conrelid = $1::text::regclass)`, [table]),
+  );
   for (const i of indexes) await raw(`drop index "${String(i.indexname)}"`, []);
   return [
     ...constraints.filter((c) => c.contype !== 'f').map((c) => `alter table ${table} add constraint "${String(c.conname)}" ${String(c.def)}`),
@@ -100,41 +103,48 @@ async function detachIndexes(raw: Raw, table: string): Promise<string[]> {
   ];
 }
 
-async function build(raw: Raw, adminId: string) {
-  const t = { units: 0, persons: 0, events: 0, totals: 0, index: 0 };
-  let t0 = performance.now();
-  const tree = unitTree();
+/** Units in bulk, with the materialised path the org module keeps. */
+export async function insertUnits(raw: Raw, units: { id: string; parentId: string | null; name: string; type: string; path: string; depth: number; sort: number }[]) {
   const cols = ['id', 'parent_id', 'name', 'type', 'path', 'depth', 'sort'];
-  await insertChunks(tree.units, 500, (chunk) => {
+  await insertChunks(units, 500, (chunk) => {
     const params: unknown[] = [];
     const values = chunk.map((u) => `(${[u.id, u.parentId, u.name, u.type, u.path, u.depth, u.sort].map((v) => (params.push(v), `$${params.length}`)).join(',')})`);
     return raw(`insert into units (${cols.join(',')}) values ${values.join(',')}`, params);
   });
-  t.units = performance.now() - t0;
+}
 
-  t0 = performance.now();
-  // Everyone below the city, the same number in every unit.
+/** Everyone below the top unit, the same number in every unit (a third not party members, birth dates over 35 years). */
+export async function insertPeople(raw: Raw, perUnit: number) {
   await raw(
-    `insert into persons (unit_id, name, gender, post, party_member)
-     select u.id, '人员' || u.sort || '-' || g || '-' || left(u.id::text, 4), case when g % 2 = 0 then '女' else '男' end, '干部', g % 3 <> 0
+    `insert into persons (unit_id, name, gender, post, party_member, birth_date)
+     select u.id, '人员' || u.sort || '-' || g || '-' || left(u.id::text, 4), case when g % 2 = 0 then '女' else '男' end, '干部', g % 3 <> 0,
+            date '1966-01-01' + (abs(hashtext(u.id::text || g)) % 12784)
      from units u cross join generate_series(1, $1::int) g where u.depth > 0`,
-    [PEOPLE_PER_UNIT],
+    [perUnit],
   );
-  t.persons = performance.now() - t0;
+}
 
+/**
+ * A year of the ledger: the rules, `events` point events spread over the subjects (units below the top and every
+ * person, by arithmetic on the event number) and the days from 1 January to `lastDay`, and the running totals
+ * recordPointEvent keeps. The two tables' secondary indexes and foreign keys come off for the load and are rebuilt
+ * from their own definitions afterwards (one sorted build each instead of ten million random insertions).
+ */
+export async function loadLedger(raw: Raw, o: { adminId: string; events: number; year: number; lastDay: string; unitShare?: number }) {
+  const t = { events: 0, totals: 0, index: 0 };
   const ruleIds = new Map<string, string>();
   for (const r of RULES) {
     const res = rowsOf(
       await raw(
         `insert into point_rules (year, code, effective_from, category, item, subject_type, points, cap_points, cap_period, source, created_by)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning id`,
-        [YEAR, r.code, `${YEAR}-01-01`, r.category, r.item, r.subjectType, r.points, r.cap ?? null, r.cap ? 'quarter' : null, r.source, adminId],
+        [o.year, r.code, `${o.year}-01-01`, r.category, r.item, r.subjectType, r.points, r.cap ?? null, r.cap ? 'quarter' : null, r.source, o.adminId],
       ),
     );
     ruleIds.set(r.code, String(res[0].id));
   }
 
-  t0 = performance.now();
+  let t0 = performance.now();
   // Subjects numbered 0..n-1 per type, so that an event number maps to one of them by arithmetic.
   await raw(`create temp table bench_units as select (row_number() over (order by id) - 1)::int as n, id, id as unit_id from units where depth > 0`, []);
   await raw(`create temp table bench_persons as select (row_number() over (order by id) - 1)::int as n, id, unit_id from persons`, []);
@@ -147,13 +157,10 @@ async function build(raw: Raw, adminId: string) {
       await raw(`insert into bench_rules values ($1, $2, $3, $4, $5, $6)`, [type, k, ruleIds.get(r.code), r.code, r.points, r.source]);
     }
   }
-  const days = (Date.parse(LAST_DAY) - Date.parse(`${YEAR}-01-01`)) / 86_400_000 + 1;
-  const unitEvents = Math.round(EVENTS * UNIT_SHARE);
-  const nUnits = tree.units.length - 1;
-  const nPersons = nUnits * PEOPLE_PER_UNIT;
+  const [{ units: nUnits, persons: nPersons }] = rowsOf(await raw(`select (select count(*) from bench_units)::int as units, (select count(*) from bench_persons)::int as persons`, []));
+  const days = (Date.parse(o.lastDay) - Date.parse(`${o.year}-01-01`)) / 86_400_000 + 1;
+  const unitEvents = Math.round(o.events * (o.unitShare ?? UNIT_SHARE));
   const nRules = { unit: RULES.filter((r) => r.subjectType === 'unit').length, person: RULES.filter((r) => r.subjectType === 'person').length };
-  // A bulk load: the secondary indexes and foreign keys of the two tables come off and are rebuilt from their
-  // own definitions afterwards (one sorted build each instead of ten million random insertions).
   const restore = [...(await detachIndexes(raw, 'point_events')), ...(await detachIndexes(raw, 'point_totals'))];
   // In slices, so that no statement holds millions of rows at once in PGlite's memory.
   const SLICE = 1_000_000;
@@ -168,11 +175,11 @@ async function build(raw: Raw, adminId: string) {
        join ${subjects} s on s.n = (g * 7919) % $4
        join bench_rules r on r.subject_type = $1 and r.k = (g / 7) % $5
        cross join lateral (select ($6::date + ((g * 104729) % $7)::int) as day) d`,
-      [type, from, to, n, nRules[type], `${YEAR}-01-01`, days],
+      [type, from, to, n, nRules[type], `${o.year}-01-01`, days],
     );
   };
   for (let i = 0; i < unitEvents; i += SLICE) await insertEvents('unit', i, Math.min(unitEvents, i + SLICE) - 1);
-  for (let i = unitEvents; i < EVENTS; i += SLICE) await insertEvents('person', i, Math.min(EVENTS, i + SLICE) - 1);
+  for (let i = unitEvents; i < o.events; i += SLICE) await insertEvents('person', i, Math.min(o.events, i + SLICE) - 1);
   t.events = performance.now() - t0;
 
   t0 = performance.now();
@@ -198,11 +205,29 @@ async function build(raw: Raw, adminId: string) {
   t.totals = performance.now() - t0;
   t0 = performance.now();
   for (const statement of restore) await raw(statement, []);
-  await raw('analyze', []);
+  await raw('drop table bench_units, bench_persons, bench_rules', []);
   t.index = performance.now() - t0;
   const [{ totals }] = rowsOf(await raw('select count(*)::int as totals from point_totals', []));
+  return { totals: Number(totals), ms: t };
+}
+
+async function build(raw: Raw, adminId: string) {
+  const t = { units: 0, persons: 0, events: 0, totals: 0, index: 0 };
+  let t0 = performance.now();
+  const tree = unitTree();
+  await insertUnits(raw, tree.units);
+  t.units = performance.now() - t0;
+  t0 = performance.now();
+  await insertPeople(raw, PEOPLE_PER_UNIT);
+  t.persons = performance.now() - t0;
+  const ledger = await loadLedger(raw, { adminId, events: EVENTS, year: YEAR, lastDay: LAST_DAY });
+  Object.assign(t, ledger.ms);
+  t0 = performance.now();
+  await raw('analyze', []);
+  t.index += performance.now() - t0;
+  const nPersons = (tree.units.length - 1) * PEOPLE_PER_UNIT;
   const county = tree.counties[0];
-  return { units: tree.units.length, persons: nPersons, events: EVENTS, totals: Number(totals), cityId: tree.city.id, countyId: county.id, countyName: county.name, seconds: Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Math.round(v / 100) / 10])) };
+  return { units: tree.units.length, persons: nPersons, events: EVENTS, totals: ledger.totals, cityId: tree.city.id, countyId: county.id, countyName: county.name, seconds: Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Math.round(v / 100) / 10])) };
 }
 
 type Result = {
@@ -226,7 +251,7 @@ const line = (r: Result) =>
   `${pad(r.case, W)}${pad(String(r.rows), 9, true)}${pad(String(r.queries), 8, true)} │${ms(r.http.median)} ${ms(r.http.p95)} │${ms(r.sql.median)} ${ms(r.sql.p95)} │${(r.http.median / r.sql.median).toFixed(2).padStart(6)}`;
 
 /** Keeps the plan of a request's slowest statement with the figures (printed with BENCH_EXPLAIN=1). */
-async function explainSlowest(r: Result, queries: Captured[], raw: Raw) {
+export async function explainSlowest(r: { slowest?: string; plan?: string[] }, queries: Captured[], raw: Raw) {
   let slowest = 0;
   let worst = -1;
   for (const [i, q] of queries.entries()) {
@@ -376,4 +401,4 @@ async function main() {
   console.log(`\n结果已写入 ${path.relative(process.cwd(), file)}`);
 }
 
-await main();
+if (isMain(import.meta.url)) await main();

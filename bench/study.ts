@@ -15,7 +15,7 @@ import { bootstrap } from '../apps/server/src/modules/auth/bootstrap.ts';
 import { DEMO_PASSWORD, makeRng } from '../apps/server/src/demo/city.ts';
 import { addDays, periodOf, shanghaiDate } from '../apps/server/src/platform/calendar.ts';
 import { checkWeek } from '../apps/server/src/modules/study/coverage.ts';
-import { env, here, insertChunks, ms, openBenchDb, pad, requestVersusSql, RUNS, WARMUP } from './lib.ts';
+import { env, here, insertChunks, isMain, ms, openBenchDb, pad, requestVersusSql, RUNS, WARMUP } from './lib.ts';
 
 const BRANCHES = env('BENCH_BRANCHES', 5000);
 const PER_BRANCH = env('BENCH_PEOPLE_PER_BRANCH', 20);
@@ -24,16 +24,22 @@ const YEAR = 2026;
 const MONTH = `${YEAR}-05`;
 const PLATFORM = '学习强国';
 
-async function build(db: Db, adminId: string) {
-  const rng = makeRng(11);
-  const unit = (parent: { id: string; path: string; depth: number } | null, name: string, type: string) => {
+/** City → counties → branches (党支部), dealt to the counties in turn, with the org module's materialised paths. */
+export function branchTree(nCounties: number, nBranches: number) {
+  const unit = (parent: { id: string; path: string; depth: number } | null, name: string, type: string, sort = 0) => {
     const id = crypto.randomUUID();
-    return { id, parentId: parent?.id ?? null, name, type, path: `${parent?.path ?? '/'}${id}/`, depth: parent ? parent.depth + 1 : 0 };
+    return { id, parentId: parent?.id ?? null, name, type, path: `${parent?.path ?? '/'}${id}/`, depth: parent ? parent.depth + 1 : 0, sort };
   };
   const city = unit(null, '基准市委宣传部', 'department');
-  const counties = Array.from({ length: COUNTIES }, (_, i) => unit(city, `基准县${i + 1}委宣传部`, 'county_department'));
-  const branches = Array.from({ length: BRANCHES }, (_, i) => unit(counties[i % COUNTIES], `基准支部${i + 1}`, 'branch'));
-  await insertChunks([city, ...counties, ...branches], 1000, (c) => db.insert(schema.units).values(c));
+  const counties = Array.from({ length: nCounties }, (_, i) => unit(city, `基准县${i + 1}委宣传部`, 'county_department', i));
+  const branches = Array.from({ length: nBranches }, (_, i) => unit(counties[i % nCounties], `基准支部${i + 1}`, 'branch', Math.floor(i / nCounties)));
+  return { city, counties, branches, units: [city, ...counties, ...branches] };
+}
+
+async function build(db: Db, adminId: string) {
+  const rng = makeRng(11);
+  const { branches, units } = branchTree(COUNTIES, BRANCHES);
+  await insertChunks(units, 1000, (c) => db.insert(schema.units).values(c));
 
   const people = branches.flatMap((b, i) =>
     Array.from({ length: PER_BRANCH }, (_, j) => ({ id: crypto.randomUUID(), unitId: b.id, name: `人员${i}-${j}` })),
@@ -128,4 +134,4 @@ async function main() {
   console.log(`\n结果已写入 ${path.relative(process.cwd(), file)}`);
 }
 
-await main();
+if (isMain(import.meta.url)) await main();
