@@ -112,6 +112,7 @@ describe('every list export answers a workbook', () => {
       '/api/info/items/export', '/api/info/media/export', '/api/campaigns/export', '/api/reports/export', '/api/meetings/export',
       '/api/points/events/export', '/api/points/claims/export', '/api/points/appeals/export', '/api/points/interviews/export',
       '/api/study/sessions/export', '/api/study/reflections/export', '/api/study/reading-logs/export', '/api/study/coverage/weeks/export', '/api/org/groups/export',
+      '/api/bulletins/export', '/api/info/issues/export',
     ];
     const failures: string[] = [];
     for (const url of urls) {

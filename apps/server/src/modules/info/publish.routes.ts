@@ -116,6 +116,37 @@ export function registerPublishRoutes(app: App, { db, config }: Deps) {
     { config: { permission: 'info:item:read' }, schema: { tags, summary: '期刊期次列表', querystring: InfoIssueListQuery, response: { 200: InfoIssueList } } },
     async (req) => listIssues(db, req.query),
   );
+  app.get(
+    '/api/info/issues/export',
+    {
+      config: { permission: 'info:item:read' },
+      schema: { tags, summary: '导出期刊期次列表（XLSX，按当前筛选条件）', querystring: InfoIssueListQuery, response: XLSX_RESPONSE, produces: [XLSX_MIME] },
+    },
+    async (req, reply) =>
+      sendListXlsx(reply, {
+        fileName: exportFileName('信息期刊'),
+        sheetName: '期刊期次',
+        columns: [
+          { header: '期刊', key: 'publicationName', width: 16 },
+          { header: '年度', key: 'year', width: 8 },
+          { header: '期次', key: 'label', width: 30 },
+          { header: '出刊日期', key: 'issueDate', width: 12, numFmt: 'yyyy-mm-dd' },
+          { header: '条数', key: 'itemCount', width: 8 },
+          { header: '状态', key: 'status', width: 8 },
+          { header: '编者按', key: 'editorNote', width: 40 },
+        ],
+        fetchPage: (page, pageSize) => listIssues(db, { ...req.query, page, pageSize }),
+        toRow: (i) => ({
+          publicationName: i.publicationName,
+          year: i.year,
+          label: i.label,
+          issueDate: excelDate(i.issueDate),
+          itemCount: i.itemCount,
+          status: i.status === 'issued' ? '已印发' : '编辑中',
+          editorNote: i.editorNote ?? '',
+        }),
+      }),
+  );
   app.post(
     '/api/info/issues',
     { config: { permission: 'info:item:adopt' }, schema: { tags, summary: '新开一期（按期刊和年度连续编号）', body: CreateInfoIssueBody, response: { 201: InfoIssue } } },

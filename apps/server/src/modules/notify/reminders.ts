@@ -1,4 +1,5 @@
 import { and, eq, gte, inArray, lte, ne } from 'drizzle-orm';
+import { notifyUsers } from './notices.ts';
 import type { DbLike } from '../../db/client.ts';
 import {
   infoItems, notifications, notificationSettings, outbox, roles, studySessions, taskReports, tasks, unitWebhooks, units, userRoles, users,
@@ -223,23 +224,9 @@ export async function runReminders(db: DbLike, day: string): Promise<{ created: 
     }
   }
 
-  let created: { id: number; userId: string; title: string; body: string | null; dedupeKey: string | null }[] = [];
-  for (let i = 0; i < rows.length; i += 500) {
-    created = created.concat(
-      await db
-        .insert(notifications)
-        .values(rows.slice(i, i + 500))
-        .onConflictDoNothing()
-        .returning({ id: notifications.id, userId: notifications.userId, title: notifications.title, body: notifications.body, dedupeKey: notifications.dedupeKey }),
-    );
-  }
+  const told = await notifyUsers(db, rows);
 
   const mails: (typeof outbox.$inferInsert)[] = [];
-  for (const n of created) {
-    const s = settings.get(n.userId);
-    if (!s?.emailEnabled || !s.email) continue;
-    mails.push({ channel: 'email', target: s.email, subject: `【落实】${n.title}`, body: n.body ?? n.title, notificationId: n.id, dedupeKey: n.dedupeKey });
-  }
   for (const { fact: f, overdue } of robotFacts) {
     for (const h of hooks.filter((x) => x.unitId === f.unitId)) {
       mails.push({
@@ -254,5 +241,5 @@ export async function runReminders(db: DbLike, day: string): Promise<{ created: 
   for (let i = 0; i < mails.length; i += 500) {
     queued += (await db.insert(outbox).values(mails.slice(i, i + 500)).onConflictDoNothing().returning({ id: outbox.id })).length;
   }
-  return { created: created.length, queued };
+  return { created: told.created, queued: told.queued + queued };
 }

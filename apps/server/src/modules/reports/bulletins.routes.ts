@@ -5,6 +5,7 @@ import {
 import { shanghaiDate } from '../../platform/calendar.ts';
 import { docxToPdf } from '../../platform/docx.ts';
 import { AppError, forbidden } from '../../platform/errors.ts';
+import { excelDate, excelTime, exportFileName, sendListXlsx, XLSX_MIME, XLSX_RESPONSE } from '../../platform/export.ts';
 import { attachmentHeader } from '../../platform/files.ts';
 import { actorOf, callerOf } from '../../platform/session.ts';
 import type { App, Deps } from '../../platform/types.ts';
@@ -30,6 +31,44 @@ export function registerBulletinRoutes(app: App, { db }: Deps) {
     '/api/bulletins',
     { config: { permission: READ }, schema: { tags, summary: '通报列表（草稿仅起草者范围内可见）', querystring: BulletinListQuery, response: { 200: BulletinList } } },
     async (req) => listBulletins(db, callerOf(req), req.query),
+  );
+  app.get(
+    '/api/bulletins/export',
+    {
+      config: { permission: READ },
+      schema: { tags, summary: '导出通报列表（XLSX，按当前筛选条件）', querystring: BulletinListQuery, response: XLSX_RESPONSE, produces: [XLSX_MIME] },
+    },
+    async (req, reply) => {
+      const caller = callerOf(req);
+      return sendListXlsx(reply, {
+        fileName: exportFileName('通报'),
+        sheetName: '通报',
+        columns: [
+          { header: '发文字号', key: 'docNumber', width: 18 },
+          { header: '标题', key: 'title', width: 48 },
+          { header: '通报类型', key: 'templateName', width: 16 },
+          { header: '期间', key: 'periodLabel', width: 22 },
+          { header: '通报范围', key: 'scopeUnitName', width: 22 },
+          { header: '状态', key: 'status', width: 8 },
+          { header: '成文日期', key: 'signatureDate', width: 12, numFmt: 'yyyy-mm-dd' },
+          { header: '印发时间', key: 'issuedAt', width: 18, numFmt: 'yyyy-mm-dd hh:mm' },
+          { header: '本单位阅知', key: 'readAt', width: 18, numFmt: 'yyyy-mm-dd hh:mm' },
+        ],
+        fetchPage: (page, pageSize) => listBulletins(db, caller, { ...req.query, page, pageSize }),
+        toRow: (b) => ({
+          docNumber: b.docNumber ?? '',
+          title: b.title,
+          templateName: b.templateName,
+          periodLabel: b.periodLabel,
+          scopeUnitName: b.scopeUnitName,
+          status: b.status === 'issued' ? '已印发' : '草稿',
+          signatureDate: b.status === 'issued' ? excelDate(b.signatureDate) : null,
+          issuedAt: excelTime(b.issuedAt),
+          readAt: excelTime(b.readAt),
+        }),
+        unitPath: { db, unitIdOf: (b) => b.scopeUnitId },
+      });
+    },
   );
   app.post(
     '/api/bulletins',

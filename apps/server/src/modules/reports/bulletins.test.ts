@@ -1,4 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
+import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, bulletinRecipients, bulletins, studySessions, studyWeekChecks, tasks } from '../../db/schema/index.ts';
@@ -24,6 +25,20 @@ async function addTask(leadUnitId: string, over: Partial<typeof tasks.$inferInse
     .returning();
   return t;
 }
+
+/** The rows of the bulletin list's Excel export, each as the texts of its cells, header row left out. */
+async function exportedRows(agent: Agent, query = ''): Promise<string[][]> {
+  const res = await agent.get(`/api/bulletins/export${query}`);
+  expect(res.statusCode, res.body.slice(0, 200)).toBe(200);
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+  const rows: string[][] = [];
+  wb.worksheets[0].eachRow((row, line) => {
+    if (line > 1) rows.push(Array.from({ length: 10 }, (_, i) => row.getCell(i + 1).text));
+  });
+  return rows;
+}
+const exportedTitles = async (agent: Agent) => (await exportedRows(agent)).map((r) => r[1]);
 
 const plain = (xml: string) => [...xml.matchAll(/<w:t(?:\s[^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]).join('');
 
@@ -190,6 +205,10 @@ describe('通报的可见范围', () => {
     expect((await writerB.get(`/api/bulletins/${d.id}/docx`)).statusCode).toBe(404);
     expect((await writerB.post(`/api/bulletins/${d.id}/issue`, { version: d.version })).statusCode).toBe(404);
     expect((await writerB.get('/api/bulletins?pageSize=200')).json().data.map((x: { id: string }) => x.id)).not.toContain(d.id);
+    // nor in the Excel export of the list, where county A's writer finds it with its scope's unit path
+    expect(await exportedTitles(writerB)).not.toContain(d.title);
+    const mine = (await exportedRows(writerA)).find((r) => r[1] === d.title);
+    expect(mine).toEqual(['', d.title, '表扬通报', d.periodLabel, '甲县委宣传部', '草稿', '', '', '', `${city.city.name}/甲县委宣传部`]);
     // a reader of county A's own branch does not see the draft either
     expect((await staffBranchA.get(`/api/bulletins/${d.id}`)).statusCode).toBe(404);
     // county A's writer cannot draft over county B, nor name a unit outside its scope
@@ -198,6 +217,13 @@ describe('通报的可见范围', () => {
     // issued, it reaches the branch, which marks it read; county B still gets 404
     const issued = await ok(writerA.post(`/api/bulletins/${d.id}/issue`, { version: d.version }));
     expect(issued.docNumber).toMatch(/^市宣通〔\d{4}〕\d+号$/);
+    // the branch's staff member finds it in the notification centre, linked to the bulletin; county B's writer does not
+    const notices = (await ok(staffBranchA.get('/api/notifications?pageSize=100'))).data.filter((n: { link: string | null }) => n.link === `/bulletins/${d.id}`);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatchObject({ kind: 'bulletin', title: '通报：关于对甲县机关党支部予以通报表扬的通报', readAt: null });
+    expect(notices[0].body).toContain(issued.docNumber);
+    const elsewhere = (await ok(writerB.get('/api/notifications?pageSize=100'))).data.map((n: { link: string | null }) => n.link);
+    expect(elsewhere).not.toContain(`/bulletins/${d.id}`);
     const seen = await ok(staffBranchA.get(`/api/bulletins/${d.id}`));
     expect(seen.readAt).toBeNull();
     await ok(staffBranchA.post(`/api/bulletins/${d.id}/read`));

@@ -9,6 +9,7 @@
 import { and, desc, eq, inArray, like, or, sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Bulletin, BulletinBlock, BulletinHead, BulletinTemplateCode, BulletinListQuery, CreateBulletinBody, UpdateBulletinBody } from '@luoshi/contract';
+import { notifyUsers, usersOfUnits } from '../notify/notices.ts';
 import type { DbLike } from '../../db/client.ts';
 import { bulletinRecipients, bulletins, units } from '../../db/schema/index.ts';
 import { audit, type Actor } from '../../platform/audit.ts';
@@ -134,7 +135,7 @@ export async function listBulletins(db: DbLike, caller: Caller, q: z.output<type
       .select()
       .from(bulletins)
       .where(cond)
-      .orderBy(sql`${bulletins.status} = 'issued'`, desc(bulletins.year), desc(bulletins.number), desc(bulletins.updatedAt))
+      .orderBy(sql`${bulletins.status} = 'issued'`, desc(bulletins.year), desc(bulletins.number), desc(bulletins.updatedAt), desc(bulletins.id))
       .limit(q.pageSize)
       .offset((q.page - 1) * q.pageSize),
     db.select({ total: sql<number>`count(*)::int` }).from(bulletins).where(cond),
@@ -266,12 +267,21 @@ export async function issueBulletin(tx: DbLike, caller: Caller, actor: Actor, id
   await audit(tx, actor, { entity: 'bulletin', entityId: id, action: 'issue', before: { status: before.status, version: before.version }, after: { status: 'issued', number, docNumber, year, signatureDate, recipients: ids.size } });
 }
 
-/**
- * Hook for the notification centre: the users of the recipient units are to be told of the bulletin
- * (kind 'bulletin', link /bulletins/<id>). The notify module exposes no helper to create notifications yet;
- * once it does, call it here inside the issuing transaction.
- */
-async function notifyRecipients(_tx: DbLike, _bulletin: Row, _unitIds: string[]): Promise<void> {}
+/** The users of the recipient units who may read bulletins are told of it in the notification centre (and by e-mail if they asked). */
+async function notifyRecipients(tx: DbLike, bulletin: Row, unitIds: string[]): Promise<void> {
+  const userIds = await usersOfUnits(tx, unitIds, 'reports:bulletin:read');
+  await notifyUsers(
+    tx,
+    userIds.map((userId) => ({
+      userId,
+      kind: 'bulletin',
+      title: `通报：${bulletin.title}`,
+      body: bulletin.docNumber ? `${bulletin.docNumber}，请查阅。` : '请查阅。',
+      link: `/bulletins/${bulletin.id}`,
+      dedupeKey: `bulletin:${bulletin.id}`,
+    })),
+  );
+}
 
 export async function deleteBulletin(tx: DbLike, caller: Caller, actor: Actor, id: string, version: number) {
   const before = await editableRow(tx, caller, id, version);

@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useCan } from '../../api/auth';
 import { bulletinKeys, bulletinUrls, useBulletinTemplates, type BulletinHead } from '../../api/bulletins';
+import { ExportButton } from '../../components/ExportButton';
 import { usePagedList } from '../../components/usePagedList';
 import { NewBulletinModal } from './NewBulletinModal';
 
@@ -61,6 +62,7 @@ export function BulletinListPage() {
           options={[thisYear, thisYear - 1, thisYear - 2].map((y) => ({ value: y, label: String(y) }))}
         />
         <Input.Search allowClear placeholder={t('bulletins.list.search')} style={{ width: 240 }} onSearch={setQ} />
+        <ExportButton url={`${bulletinUrls.list}/export`} filters={{ template, status, year, q: q || undefined }} fallbackName="通报.xlsx" />
       </Space>
       <Table<BulletinHead>
         rowKey="id"

@@ -9,6 +9,7 @@ import { useCan } from '../../api/auth';
 import { api } from '../../api/client';
 import { infoKeys, infoUrls, usePublications, type InfoIssue, type InfoIssueSummary } from '../../api/info';
 import { useShowError } from '../../components/errors';
+import { ExportButton } from '../../components/ExportButton';
 import { usePagedList } from '../../components/usePagedList';
 import './info.css';
 
@@ -65,6 +66,7 @@ export function IssuesPage() {
             resetPage();
           }}
         />
+        <ExportButton url={`${infoUrls.issues}/export`} filters={{ publicationId, year }} fallbackName="信息期刊.xlsx" />
       </div>
       <Table<InfoIssueSummary>
         rowKey="id"

@@ -1,0 +1,47 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { DbLike } from '../../db/client.ts';
+import { notifications, notificationSettings, outbox, roles, userRoles, users } from '../../db/schema/index.ts';
+
+// Telling people: an in-app notice, once per fact (user + dedupe key), and an e-mail through the outbox for those
+// who asked for one. Other modules call `notifyUsers` inside the transaction that decides the fact.
+
+export type Notice = typeof notifications.$inferInsert;
+
+export async function notifyUsers(db: DbLike, notices: Notice[]): Promise<{ created: number; queued: number }> {
+  let created: { id: number; userId: string; title: string; body: string | null; dedupeKey: string | null }[] = [];
+  for (let i = 0; i < notices.length; i += 500) {
+    created = created.concat(
+      await db
+        .insert(notifications)
+        .values(notices.slice(i, i + 500))
+        .onConflictDoNothing()
+        .returning({ id: notifications.id, userId: notifications.userId, title: notifications.title, body: notifications.body, dedupeKey: notifications.dedupeKey }),
+    );
+  }
+  const ids = [...new Set(created.map((n) => n.userId))];
+  const settings = ids.length ? await db.select().from(notificationSettings).where(inArray(notificationSettings.userId, ids)) : [];
+  const byUser = new Map(settings.map((s) => [s.userId, s]));
+  const mails: (typeof outbox.$inferInsert)[] = [];
+  for (const n of created) {
+    const s = byUser.get(n.userId);
+    if (!s?.emailEnabled || !s.email) continue;
+    mails.push({ channel: 'email', target: s.email, subject: `【落实】${n.title}`, body: n.body ?? n.title, notificationId: n.id, dedupeKey: n.dedupeKey });
+  }
+  let queued = 0;
+  for (let i = 0; i < mails.length; i += 500) {
+    queued += (await db.insert(outbox).values(mails.slice(i, i + 500)).onConflictDoNothing().returning({ id: outbox.id })).length;
+  }
+  return { created: created.length, queued };
+}
+
+/** The active users who belong to one of the units and hold the permission through one of their roles. */
+export async function usersOfUnits(db: DbLike, unitIds: string[], permission: string): Promise<string[]> {
+  if (!unitIds.length) return [];
+  const rows = await db
+    .selectDistinct({ id: users.id })
+    .from(users)
+    .innerJoin(userRoles, eq(userRoles.userId, users.id))
+    .innerJoin(roles, eq(roles.id, userRoles.roleId))
+    .where(and(inArray(users.unitId, unitIds), eq(users.disabled, false), sql`${roles.permissions} @> ${JSON.stringify([permission])}::jsonb`));
+  return rows.map((r) => r.id);
+}
