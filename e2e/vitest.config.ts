@@ -10,6 +10,8 @@ export default defineConfig({
     testTimeout: 180_000,
     hookTimeout: 240_000,
     teardownTimeout: 30_000,
+    // A page waits on the server and on lazy-loaded code: a polled assertion gets as long as a locator does.
+    expect: { poll: { timeout: 30_000 } },
     ...reporters('e2e'),
   },
 });
