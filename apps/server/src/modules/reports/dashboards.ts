@@ -28,7 +28,8 @@ import { coverageRules } from '../study/coverage.ts';
 //   overdue filter (not done, deadline on or before the last working day before today)
 // - study: held sessions by the day they started, minutes as 学习统计 sums them; weekly coverage recomputed from
 //   the sessions with the 每周半天覆盖学 rules (closed weeks with a working day, each unit under an enabled rule)
-//   because the stored week checks keep only the units that missed
+//   because the stored week checks keep only the units that missed. Sessions are grouped per unit only for the
+//   units of the map, so a branch's dashboard reads its own sessions by the unit index, not the year's million
 // - points: the ledger's events of the row's own subject booked in the period; the grade of a closed period
 // - information: items submitted in the period; adoptions dated in the period as 信息统计 counts them (an item
 //   adopted at two levels counts twice, an adoption into our own issue once the issue is issued)
@@ -144,6 +145,7 @@ async function unitFigures(db: DbLike, kids: Kid[], p: Period, today: string, ca
         select s.unit_id, count(*) as sessions, sum(extract(epoch from (s.actual_end - s.actual_start)) / 60) as minutes
         from study_sessions s
         where s.status = 'held' and s.actual_start >= ${fromTs}::timestamptz and s.actual_start < ${toTs}::timestamptz
+          and s.unit_id in (select m.uid from m)
         group by s.unit_id)
       select m.kid, sum(s.sessions)::int as sessions, coalesce(sum(s.minutes), 0)::int as minutes
       from m join s on s.unit_id = m.uid
@@ -173,6 +175,7 @@ async function unitFigures(db: DbLike, kids: Kid[], p: Period, today: string, ca
             from study_sessions s
             where s.status = 'held' and s.actual_start >= ${dayStart(weeks[0])}::timestamptz
               and s.actual_start < ${dayStart(addDays(weeks[weeks.length - 1], 7))}::timestamptz
+              and s.unit_id in (select m.uid from m)
             group by 1, 2)
           select m.kid, count(*)::int as covered
           from w join m on m.uid = w.unit_id join r on r.unit_type = m.utype
