@@ -1,4 +1,5 @@
 import { eq, inArray } from 'drizzle-orm';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   infoAdoptions, infoAuthors, infoItems, pointPeriods, pointResults, pointRules, studyAttendance, studyReflections, studySessions, studyWeekChecks, tasks, users,
@@ -280,6 +281,45 @@ describe('统计看板: the edges of a period', () => {
     const listed = await ok(admin.get(`/api/tasks?leadUnitId=${unit.id}&overdue=true`));
     expect(listed.total).toBe(1);
     expect(listed.data[0].deadline).toBe(cutoff);
+  });
+});
+
+describe('统计看板: Excel export', () => {
+  it('holds the rows and the total the dashboard shows for the same unit and period, with unit paths; county A gets 404 for county B', async () => {
+    const q = `unitId=${city.city.id}&period=Y2026`;
+    const d = await get(admin, `/api/dashboards/overview?${q}`);
+    const res = await admin.get(`/api/dashboards/overview/export?${q}`);
+    expect(res.statusCode, res.body.slice(0, 200)).toBe(200);
+    expect(decodeURIComponent(String(res.headers['content-disposition']))).toContain(`统计看板-${city.city.name}-2026年度-`);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+    const ws = wb.worksheets[0];
+    const header = (ws.getRow(1).values as unknown[]).slice(1).map(String);
+    expect(header.slice(0, 5)).toEqual(['单位/人员', '任务数', '已完成', '逾期', '完成率(%)']);
+    const sheet: Record<string, unknown>[] = [];
+    ws.eachRow((r, line) => {
+      if (line > 1) sheet.push(Object.fromEntries(header.map((h, i) => [h, r.getCell(i + 1).value])));
+    });
+    expect(sheet).toHaveLength(d.children.length + 1);
+    for (const c of d.children) {
+      const line = sheet.find((x) => x['单位/人员'] === c.name)!;
+      expect([line['任务数'], line['已完成'], line['逾期'], line['学习次数'], line['学习时长(小时)'], line['报送信息'], line['采用'], line['省级']]).toEqual([
+        c.figures.tasks.total, c.figures.tasks.done, c.figures.tasks.overdue, c.figures.study.sessions, c.figures.study.hours, c.figures.info.submitted, c.figures.info.adopted, c.figures.info.byLevel['省级'],
+      ]);
+      expect(line['积分']).toBe(Number(c.figures.points.total));
+      expect(line['单位路径']).toBe(`${city.city.name}/${c.name}`);
+    }
+    const total = sheet[sheet.length - 1];
+    expect(total['单位/人员']).toBe(`${city.city.name}（合计）`);
+    expect([total['任务数'], total['已完成'], total['采用']]).toEqual([d.total.tasks.total, d.total.tasks.done, d.total.info.adopted]);
+    expect((await liaisonA.get(`/api/dashboards/overview/export?unitId=${city.countyB.id}&period=Y2026`)).statusCode).toBe(404);
+    const own = await liaisonA.get('/api/dashboards/overview/export?period=Y2026');
+    expect(own.statusCode).toBe(200);
+    const wbA = new ExcelJS.Workbook();
+    await wbA.xlsx.load(own.rawPayload as unknown as ArrayBuffer);
+    const names: string[] = [];
+    wbA.worksheets[0].eachRow((r) => names.push(r.getCell(1).text));
+    expect(names.join()).not.toContain('乙县');
   });
 });
 

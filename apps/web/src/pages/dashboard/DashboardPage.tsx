@@ -8,6 +8,7 @@ import { useMe } from '../../api/auth';
 import { api } from '../../api/client';
 import { useDashboard, usePersonDashboard, type DashboardFigures, type DashboardLinks, type DashboardOverview, type DashboardRow } from '../../api/dashboards';
 import { periodKeyOf } from '../../api/points';
+import { ExportButton } from '../../components/ExportButton';
 import { UnitTreeSelect } from '../../components/UnitTreeSelect';
 import { PeriodPicker, Pts } from '../points/shared';
 import { EChart, type ChartOption } from './EChart';
@@ -101,6 +102,7 @@ function UnitView({ f, periodQuery, setF }: { f: Filters; periodQuery: { period?
         <Typography.Text type="secondary">
           {d.period.label}（{d.period.from} {t('common.to')} {d.period.to}）
         </Typography.Text>
+        <ExportButton url="/api/dashboards/overview/export" filters={{ unitId: d.unit.id, campaignId: f.campaignId, ...periodQuery }} fallbackName="统计看板.xlsx" />
       </Space>
       <Totals figures={d.total} links={d.totalLinks} />
       {rows.length === 0 ? (
