@@ -175,6 +175,7 @@ export const AttendanceRow = z.object({
 });
 export const AttendanceReport = z.object({
   unitId: z.string(),
+  unitName: z.string(),
   from: z.string(),
   to: z.string(),
   sessions: z.number().int(),
@@ -182,6 +183,7 @@ export const AttendanceReport = z.object({
   /** over every attendance entry of the period: (present + late) / (entries − on leave) */
   unitRate: z.number().nullable(),
 });
+export type AttendanceReport = z.infer<typeof AttendanceReport>;
 
 /** 每周覆盖学规则 per unit type */
 export const CoverageRule = z.object({

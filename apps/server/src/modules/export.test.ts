@@ -113,6 +113,7 @@ describe('every list export answers a workbook', () => {
       '/api/points/events/export', '/api/points/claims/export', '/api/points/appeals/export', '/api/points/interviews/export',
       '/api/study/sessions/export', '/api/study/reflections/export', '/api/study/reading-logs/export', '/api/study/coverage/weeks/export', '/api/org/groups/export',
       '/api/bulletins/export', '/api/info/issues/export',
+      '/api/study/stats/export?from=2026-01-01&to=2026-12-31', `/api/study/attendance/export?unitId=${city.countyA.id}&from=2026-01-01&to=2026-12-31`,
     ];
     const failures: string[] = [];
     for (const url of urls) {

@@ -8,7 +8,7 @@ import {
 import { z } from 'zod';
 import { shanghaiDate } from '../../platform/calendar.ts';
 import { AppError, conflict } from '../../platform/errors.ts';
-import { excelDate, excelTime, exportFileName, sendListXlsx, XLSX_MIME, XLSX_RESPONSE, yesNo } from '../../platform/export.ts';
+import { excelDate, excelTime, exportFileName, sendListXlsx, sendRowsXlsx, XLSX_MIME, XLSX_RESPONSE, yesNo } from '../../platform/export.ts';
 import { attachmentHeader, sendStoredFile, uploadOwnFile } from '../../platform/files.ts';
 import { actorOf, callerOf } from '../../platform/session.ts';
 import type { App, Deps } from '../../platform/types.ts';
@@ -18,7 +18,7 @@ import {
   updateSessionType,
 } from './sessions.dict.ts';
 import {
-  addComment, attendanceReport, cancelSession, createSession, fileSession, getVisibleSession, listComments, listSessions,
+  addComment, ATTENDANCE_COLUMNS, attendanceReport, attendanceSheetRows, cancelSession, createSession, fileSession, getVisibleSession, listComments, listSessions,
   presentComment, presentSession, recordSession, sessionFile, studyClock, updateSession,
 } from './sessions.ts';
 
@@ -228,6 +228,17 @@ export function registerSessionRoutes(app: App, { db, config }: Deps) {
     '/api/study/attendance',
     { config: { permission: 'study:stats:read' }, schema: { tags, summary: '单位及下级在一段时间内的出勤率（按人与按单位）', querystring: AttendanceQuery, response: { 200: AttendanceReport } } },
     async (req) => attendanceReport(db, callerOf(req).scope, req.query),
+  );
+  app.get(
+    '/api/study/attendance/export',
+    {
+      config: { permission: 'study:stats:read' },
+      schema: { tags, summary: '导出出勤统计（XLSX，按当前单位和时段）', querystring: AttendanceQuery, response: XLSX_RESPONSE, produces: [XLSX_MIME] },
+    },
+    async (req, reply) => {
+      const r = await attendanceReport(db, callerOf(req).scope, req.query);
+      return sendRowsXlsx(reply, exportFileName(`${r.unitName}出勤统计（${r.from}至${r.to}）`, today()), '出勤统计', ATTENDANCE_COLUMNS, attendanceSheetRows(r));
+    },
   );
 
   // 每周覆盖学规则与未学通报

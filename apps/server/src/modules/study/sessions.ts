@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
-import type { AttendanceStatus, StudySession, StudySessionStatus } from '@luoshi/contract';
+import type { AttendanceReport, AttendanceStatus, StudySession, StudySessionStatus } from '@luoshi/contract';
 import type { DbLike } from '../../db/client.ts';
 import {
   files, groups, persons, studyAttendance, studySessionComments, studySessionFiles, studySessions, studySessionTypes,
@@ -8,6 +8,7 @@ import {
 import { audit, type Actor } from '../../platform/audit.ts';
 import { shanghaiDate } from '../../platform/calendar.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts';
+import type { XlsxColumn } from '../../platform/export.ts';
 import { presentFile } from '../../platform/files.ts';
 import { envelope, orderOf, pageOf, type ListParams } from '../../platform/list.ts';
 import { pathInScope, unitInScope, type DataScope } from '../../platform/scope.ts';
@@ -468,7 +469,7 @@ export async function presentComment(db: DbLike, id: string) {
  * Attendance of the held sessions of a unit and the units below it, held between `from` and `to` (Shanghai days):
  * per person and for the unit as a whole.
  */
-export async function attendanceReport(db: DbLike, scope: DataScope, q: { unitId: string; from: string; to: string }) {
+export async function attendanceReport(db: DbLike, scope: DataScope, q: { unitId: string; from: string; to: string }): Promise<AttendanceReport> {
   const [u] = await db.select().from(units).where(eq(units.id, q.unitId));
   if (!u || !pathInScope(scope, u.path)) throw notFound('单位');
   const heldIn = and(
@@ -505,5 +506,24 @@ export async function attendanceReport(db: DbLike, scope: DataScope, q: { unitId
     expected += e;
     return { ...r, rate: rate(r.present + r.late, e) };
   });
-  return { unitId: u.id, from: q.from, to: q.to, sessions, rows: out, unitRate: rate(came, expected) };
+  return { unitId: u.id, unitName: u.name, from: q.from, to: q.to, sessions, rows: out, unitRate: rate(came, expected) };
+}
+
+/** 出勤统计 as a sheet: the people of the page, then a 合计 line with the unit's rate and the sessions counted. */
+export const ATTENDANCE_COLUMNS: XlsxColumn[] = [
+  { header: '姓名', key: 'name', width: 12 },
+  { header: '单位', key: 'unitName', width: 24 },
+  { header: '出席', key: 'present', width: 8 },
+  { header: '迟到', key: 'late', width: 8 },
+  { header: '请假', key: 'leave', width: 8 },
+  { header: '缺席', key: 'absent', width: 8 },
+  { header: '出勤率', key: 'rate', width: 10, numFmt: '0.0%' },
+];
+
+export function attendanceSheetRows(r: AttendanceReport): Record<string, unknown>[] {
+  const sum = (k: 'present' | 'late' | 'leave' | 'absent') => r.rows.reduce((n, x) => n + x[k], 0);
+  return [
+    ...r.rows.map((x) => ({ name: x.name, unitName: x.unitName, present: x.present, late: x.late, leave: x.leave, absent: x.absent, rate: x.rate ?? '' })),
+    { name: '合计', unitName: `已开展学习 ${r.sessions} 次`, present: sum('present'), late: sum('late'), leave: sum('leave'), absent: sum('absent'), rate: r.unitRate ?? '' },
+  ];
 }

@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { studyReflections } from '../../db/schema/index.ts';
 import { loginAdmin, loginAs, makeCity, makePerson, makeTestApp, type Agent, type TestCtx, ok } from '../../test/harness.ts';
+import { sheetOf } from '../org/testing.ts';
 import { summarySentence } from './stats.ts';
 
 let ctx: TestCtx;
@@ -41,7 +42,7 @@ beforeAll(async () => {
   await held(sec, city.branchA.id, 'morning_reading', '2026-05-20T08:00:00+08:00', 60, [{ personId: member.person.id, status: 'present' }]);
   // Branch B studies too: it must never show in county A's figures.
   const secB = (await loginAs(ctx, 'branch_secretary', city.branchB)).agent;
-  await held(secB, city.branchB.id, 'collective', '2026-05-13T09:00:00+08:00', 240, []);
+  await held(secB, city.branchB.id, 'collective', '2026-05-13T09:00:00+08:00', 240, [{ personId: (await makePerson(ctx.db, city.branchB)).id, status: 'present' }]);
 
   // Two reflections by the member, one marked excellent; one book finished in May.
   for (const [title, decision] of [['学习体会一', 'excellent'], ['学习体会二', 'pass']] as const) {
@@ -85,6 +86,81 @@ describe('学习统计', () => {
     const res = await liaisonA.get('/api/study/stats?from=2026-06-01&to=2026-05-01');
     expect(res.statusCode).toBe(400);
     expect(res.json().error.details[0].field).toBe('querystring.to');
+  });
+});
+
+/** The file name the browser saves, decoded. */
+const fileName = (res: { headers: Record<string, unknown> }) => decodeURIComponent(String(res.headers['content-disposition']).split("UTF-8''")[1] ?? '');
+const cell = (v: number | null) => (v === null ? '' : String(v));
+
+describe('学习统计 and 出勤统计 exports', () => {
+  const may = `from=2026-05-01&to=2026-05-31`;
+
+  it('the stats sheet holds the figures the page shows for the same unit and period, one a line', async () => {
+    const s = await ok(liaisonA.get(`/api/study/stats?unitId=${city.countyA.id}&${may}`));
+    const res = await liaisonA.get(`/api/study/stats/export?unitId=${city.countyA.id}&${may}`);
+    expect(res.statusCode).toBe(200);
+    expect(fileName(res)).toMatch(/^甲县委宣传部学习统计（2026-05-01至2026-05-31）-\d{4}-\d{2}-\d{2}\.xlsx$/);
+    const [header, ...lines] = await sheetOf(res);
+    expect(header).toEqual(['项目', '数值']);
+    expect(Object.fromEntries(lines)).toEqual({
+      统计单位: '甲县委宣传部',
+      单位路径: `${city.city.name}/甲县委宣传部`,
+      统计时段: '2026-05-01 至 2026-05-31',
+      学习次数: String(s.sessions),
+      '学习时长（小时）': String(s.minutes / 60),
+      '出勤率（%）': cell(s.attendanceRate),
+      '每周覆盖率（%）': cell(s.coverageRate),
+      未学周次: String(s.missedWeeks),
+      '补报或未报备（次）': String(s.lateOrUnfiled),
+      '心得体会（篇）': String(s.reflections),
+      '优秀心得（篇）': String(s.reflectionsExcellent),
+      '读书（本）': String(s.booksRead),
+      '集中学习（次）': '2',
+      '集中学习时长（小时）': '4',
+      '晨读+分享（次）': '1',
+      '晨读+分享时长（小时）': '1',
+      小结: s.summary,
+    });
+    expect(lines.find(([k]) => k === '出勤率（%）')?.[1]).toBe('80');
+  });
+
+  it('the attendance sheet holds the people of the page with their figures, then the unit’s rate', async () => {
+    const r = await ok(liaisonA.get(`/api/study/attendance?unitId=${city.countyA.id}&${may}`));
+    const res = await liaisonA.get(`/api/study/attendance/export?unitId=${city.countyA.id}&${may}`);
+    expect(res.statusCode).toBe(200);
+    expect(fileName(res)).toMatch(/^甲县委宣传部出勤统计（2026-05-01至2026-05-31）-\d{4}-\d{2}-\d{2}\.xlsx$/);
+    const [header, ...lines] = await sheetOf(res);
+    expect(header).toEqual(['姓名', '单位', '出席', '迟到', '请假', '缺席', '出勤率']);
+    type Row = { name: string; unitName: string; present: number; late: number; leave: number; absent: number; rate: number | null };
+    expect(lines.slice(0, -1)).toEqual(
+      r.rows.map((x: Row) => [x.name, x.unitName, String(x.present), String(x.late), String(x.leave), String(x.absent), cell(x.rate)]),
+    );
+    expect(r.rows).toHaveLength(3);
+    // present 3 + late 1 over the 5 expected
+    expect(lines.at(-1)).toEqual(['合计', `已开展学习 ${r.sessions} 次`, '3', '1', '1', '1', cell(r.unitRate)]);
+    expect(r.unitRate).toBe(0.8);
+  });
+
+  it('county A’s exports hold nothing of county B, whose unit is not found; a member may not export', async () => {
+    const mine = await sheetOf(await liaisonA.get(`/api/study/stats/export?${may}`));
+    expect(Object.fromEntries(mine.slice(1))).toMatchObject({ 统计单位: '全部可见单位', 学习次数: '3' });
+    const whole = await sheetOf(await admin.get(`/api/study/stats/export?${may}`));
+    expect(Object.fromEntries(whole.slice(1))).toMatchObject({ 学习次数: '4' });
+
+    const attendanceA = await sheetOf(await liaisonA.get(`/api/study/attendance/export?unitId=${city.countyA.id}&${may}`));
+    expect(JSON.stringify(attendanceA)).not.toContain('乙县');
+    const attendanceCity = await sheetOf(await admin.get(`/api/study/attendance/export?unitId=${city.city.id}&${may}`));
+    expect(attendanceCity.map((l) => l[1])).toContain('乙县机关党支部');
+
+    for (const url of [`/api/study/stats/export?unitId=${city.countyB.id}&${may}`, `/api/study/attendance/export?unitId=${city.countyB.id}&${may}`]) {
+      const res = await liaisonA.get(url);
+      expect(res.statusCode, url).toBe(404);
+      expect(res.headers['content-disposition']).toBeUndefined();
+    }
+    expect((await member.agent.get(`/api/study/stats/export?${may}`)).statusCode).toBe(403);
+    expect((await member.agent.get(`/api/study/attendance/export?unitId=${city.branchA.id}&${may}`)).statusCode).toBe(403);
+    expect((await liaisonA.get('/api/study/stats/export?from=2026-06-01&to=2026-05-01')).statusCode).toBe(400);
   });
 });
 

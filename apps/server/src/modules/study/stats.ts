@@ -6,6 +6,7 @@ import {
 } from '../../db/schema/index.ts';
 import { addDays, periodOf } from '../../platform/calendar.ts';
 import { badRequest } from '../../platform/errors.ts';
+import type { XlsxColumn } from '../../platform/export.ts';
 import { pathInScope, unitInScope, type DataScope } from '../../platform/scope.ts';
 import { getUnitInScope } from '../org/units.ts';
 
@@ -13,6 +14,8 @@ import { getUnitInScope } from '../org/units.ts';
 const dayStart = (d: string) => new Date(`${d}T00:00:00+08:00`);
 const minutesOf = sql<number>`coalesce(sum(extract(epoch from (${studySessions.actualEnd} - ${studySessions.actualStart})) / 60), 0)::int`;
 const pct = (num: number, den: number) => (den > 0 ? Math.round((num / den) * 1000) / 10 : null);
+/** Hours with one decimal, as the page and the sentence show them. */
+const hoursOf = (minutes: number) => Math.round((minutes / 60) * 10) / 10;
 
 /**
  * 学习统计: sessions by type, hours, attendance, weekly coverage, reflections and books of a unit and the units
@@ -105,7 +108,7 @@ export function summarySentence(s: {
 }): string {
   const parts: string[] = [];
   if (s.sessionsByType.length) {
-    let head = `开展${s.sessionsByType.map((t) => `${t.typeName} ${t.sessions} 次`).join('、')}，累计学习 ${Math.round((s.minutes / 60) * 10) / 10} 小时`;
+    let head = `开展${s.sessionsByType.map((t) => `${t.typeName} ${t.sessions} 次`).join('、')}，累计学习 ${hoursOf(s.minutes)} 小时`;
     if (s.attendanceRate !== null) head += `，出勤率 ${s.attendanceRate}%`;
     parts.push(head);
   } else parts.push('未开展集体学习');
@@ -113,6 +116,33 @@ export function summarySentence(s: {
   parts.push(`撰写心得体会 ${s.reflections} 篇${s.excellent ? `（其中优秀 ${s.excellent} 篇）` : ''}`);
   parts.push(`读书 ${s.books} 本`);
   return `${parts.join('；')}。`;
+}
+
+/** 学习统计 as a sheet: one figure a line, as the page shows them, so a report can copy a number from it. */
+export const STATS_COLUMNS: XlsxColumn[] = [
+  { header: '项目', key: 'item', width: 24 },
+  { header: '数值', key: 'value', width: 80 },
+];
+
+/** The lines of the sheet; a rate without records stays blank, as the page shows a dash. */
+export function statsSheetRows(s: StudyStats, unitPath?: string): Record<string, unknown>[] {
+  const line = (item: string, value: string | number | null) => ({ item, value: value ?? '' });
+  return [
+    line('统计单位', s.unitName ?? '全部可见单位'),
+    ...(unitPath ? [line('单位路径', unitPath)] : []),
+    line('统计时段', `${s.from} 至 ${s.to}`),
+    line('学习次数', s.sessions),
+    line('学习时长（小时）', hoursOf(s.minutes)),
+    line('出勤率（%）', s.attendanceRate),
+    line('每周覆盖率（%）', s.coverageRate),
+    line('未学周次', s.missedWeeks),
+    line('补报或未报备（次）', s.lateOrUnfiled),
+    line('心得体会（篇）', s.reflections),
+    line('优秀心得（篇）', s.reflectionsExcellent),
+    line('读书（本）', s.booksRead),
+    ...s.sessionsByType.flatMap((t) => [line(`${t.typeName}（次）`, t.sessions), line(`${t.typeName}时长（小时）`, hoursOf(t.minutes))]),
+    line('小结', s.summary),
+  ];
 }
 
 /** 我的学习: the caller's own sessions, hours, reflections, reading and platform scores. */
@@ -130,7 +160,7 @@ export async function myStudy(db: DbLike, scope: DataScope, today: string): Prom
       .from(studyAttendance)
       .innerJoin(studySessions, eq(studySessions.id, studyAttendance.sessionId))
       .where(and(attended, gte(studySessions.actualStart, dayStart(since)), sql`${studySessions.actualStart} < ${dayStart(addDays(today, 1))}`));
-    return Math.round((m / 60) * 10) / 10;
+    return hoursOf(m);
   };
   const year = today.slice(0, 4);
   const [week, month, yearHours] = await Promise.all([

@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import { useMe } from '../../api/auth';
 import { api } from '../../api/client';
 import { studyKeys } from '../../api/study';
+import { ExportButton } from '../../components/ExportButton';
 import { UnitTreeSelect } from '../../components/UnitTreeSelect';
 
 type AttendanceReport = z.infer<typeof AttendanceReportS>;
@@ -37,6 +38,7 @@ export function AttendancePage() {
         <Space wrap>
           <UnitTreeSelect value={unitId} onChange={(v) => setUnitId((v as string) ?? undefined)} style={{ width: 240 }} />
           <DatePicker.RangePicker allowClear={false} value={range} onChange={(v) => v && v[0] && v[1] && setRange([v[0], v[1]])} />
+          {unitId && <ExportButton url="/api/study/attendance/export" filters={q} fallbackName="出勤统计.xlsx" />}
         </Space>
       </div>
       {!unitId && <Alert type="info" showIcon title={t('attendance.pickUnit')} />}

@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { api } from '../../api/client';
 import { studyKeys } from '../../api/study';
+import { ExportButton } from '../../components/ExportButton';
 import { UnitTreeSelect } from '../../components/UnitTreeSelect';
 
 type StudyStats = z.infer<typeof StudyStatsS>;
@@ -31,6 +32,7 @@ export function StatsPage() {
         <Space wrap>
           <UnitTreeSelect allowClear value={unitId} onChange={(v) => setUnitId((v as string) ?? undefined)} style={{ width: 240 }} />
           <DatePicker.RangePicker allowClear={false} value={range} onChange={(v) => v && v[0] && v[1] && setRange([v[0], v[1]])} />
+          <ExportButton url="/api/study/stats/export" filters={q} fallbackName="学习统计.xlsx" />
         </Space>
       </div>
       {stats.isLoading && <Spin />}
