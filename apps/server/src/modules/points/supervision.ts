@@ -3,6 +3,7 @@ import type { SupervisionReport } from '@luoshi/contract';
 import type { DbLike } from '../../db/client.ts';
 import { persons, pointPeriods, pointResults, pointTotals, units } from '../../db/schema/index.ts';
 import { badRequest, notFound } from '../../platform/errors.ts';
+import { excelDate, UNIT_PATH_KEY, type XlsxColumn } from '../../platform/export.ts';
 import { hasUnitReach, unitInScope, type DataScope } from '../../platform/scope.ts';
 import type { Caller } from '../../platform/session.ts';
 import { clock } from '../campaigns/dates.ts';
@@ -119,3 +120,41 @@ export async function supervisorSummaries(db: DbLike, caller: Caller, year: numb
     },
   ];
 }
+
+/** The units of a supervisor's year as a sheet, as the page's table shows them, with each unit's path and a 合计 line. */
+export const SUPERVISION_COLUMNS: XlsxColumn[] = [
+  { header: '包联单位', key: 'unitName', width: 24 },
+  { header: '包联开始', key: 'fromDate', width: 12, numFmt: 'yyyy-mm-dd' },
+  { header: '包联结束', key: 'toDate', width: 12, numFmt: 'yyyy-mm-dd' },
+  { header: '开展学习', key: 'sessionsHeld', width: 10 },
+  { header: '列席', key: 'attended', width: 8 },
+  { header: '点评', key: 'comments', width: 8 },
+  { header: '在办任务', key: 'tasksOpen', width: 10 },
+  { header: '逾期任务', key: 'tasksOverdue', width: 10 },
+  { header: '积分', key: 'points', width: 10, numFmt: '0.00' },
+  { header: '等次', key: 'grade', width: 8 },
+  { header: '单位路径', key: UNIT_PATH_KEY, width: 48 },
+];
+
+export function supervisionSheetRows(r: SupervisionReport, paths: Map<string, string>): Record<string, unknown>[] {
+  const sum = (k: 'sessionsHeld' | 'tasksOpen' | 'tasksOverdue') => r.units.reduce((n, u) => n + u[k], 0);
+  return [
+    ...r.units.map((u) => ({
+      ...u,
+      fromDate: excelDate(u.fromDate),
+      toDate: excelDate(u.toDate) ?? '长期',
+      points: Number(u.points),
+      grade: u.grade ?? '',
+      [UNIT_PATH_KEY]: paths.get(u.unitId) ?? '',
+    })),
+    { unitName: '合计', sessionsHeld: sum('sessionsHeld'), attended: r.attended, comments: r.comments, tasksOpen: sum('tasksOpen'), tasksOverdue: sum('tasksOverdue') },
+  ];
+}
+
+export const SUPERVISOR_COLUMNS: XlsxColumn[] = [
+  { header: '督导员', key: 'name', width: 12 },
+  { header: '所在单位', key: 'unitName', width: 24 },
+  { header: '包联单位（个）', key: 'units', width: 14 },
+  { header: '列席（场次）', key: 'attended', width: 12 },
+  { header: '点评（次）', key: 'comments', width: 12 },
+];

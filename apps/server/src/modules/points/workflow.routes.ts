@@ -6,7 +6,7 @@ import {
 } from '@luoshi/contract';
 import { z } from 'zod';
 import { AppError } from '../../platform/errors.ts';
-import { excelDate, excelTime, exportFileName, sendListXlsx, XLSX_MIME, XLSX_RESPONSE } from '../../platform/export.ts';
+import { excelDate, excelTime, exportFileName, sendListXlsx, sendRowsXlsx, unitNamePaths, XLSX_MIME, XLSX_RESPONSE } from '../../platform/export.ts';
 import { clock } from '../campaigns/dates.ts';
 import { sendStoredFile, uploadOwnFile } from '../../platform/files.ts';
 import { actorOf, callerOf } from '../../platform/session.ts';
@@ -15,7 +15,7 @@ import { createAppeal, decideAppeal, listAppeals, presentAppealById } from './ap
 import { claimFile, createClaim, decideClaim, getVisibleClaim, listClaims, presentClaim } from './claims.ts';
 import { closeInterview, listInterviews, presentInterviewById } from './interviews.ts';
 import { myPoints } from './me.ts';
-import { supervisionReport, supervisorSummaries } from './supervision.ts';
+import { SUPERVISION_COLUMNS, SUPERVISOR_COLUMNS, supervisionReport, supervisionSheetRows, supervisorSummaries } from './supervision.ts';
 
 const tags = ['points'];
 const multipart = ['multipart/form-data'];
@@ -273,12 +273,33 @@ export function registerWorkflowRoutes(app: App, { db, config }: Deps) {
     async (req) => supervisionReport(db, callerOf(req), req.query),
   );
   app.get(
+    '/api/points/supervision/export',
+    {
+      config: { permission: 'points:supervision:view' },
+      schema: { tags, summary: '导出包联督导情况（XLSX，包联单位一览）', querystring: SupervisionQuery, response: XLSX_RESPONSE, produces: [XLSX_MIME] },
+    },
+    async (req, reply) => {
+      const r = await supervisionReport(db, callerOf(req), req.query);
+      const paths = await unitNamePaths(db, r.units.map((u) => u.unitId));
+      return sendRowsXlsx(reply, exportFileName(`${r.supervisorName}${r.year}年包联督导情况`, clock.today()), '包联单位', SUPERVISION_COLUMNS, supervisionSheetRows(r, paths));
+    },
+  );
+  app.get(
     '/api/points/supervisors',
     {
       config: { permission: 'points:supervision:view' },
       schema: { tags, summary: '督导员一览：包联单位数、列席与点评次数', querystring: SupervisorsQuery, response: { 200: SupervisorSummaryList } },
     },
     async (req) => supervisorSummaries(db, callerOf(req), req.query.year),
+  );
+  app.get(
+    '/api/points/supervisors/export',
+    {
+      config: { permission: 'points:supervision:view' },
+      schema: { tags, summary: '导出督导员一览（XLSX）', querystring: SupervisorsQuery, response: XLSX_RESPONSE, produces: [XLSX_MIME] },
+    },
+    async (req, reply) =>
+      sendRowsXlsx(reply, exportFileName(`${req.query.year}年督导员一览`, clock.today()), '督导员', SUPERVISOR_COLUMNS, await supervisorSummaries(db, callerOf(req), req.query.year)),
   );
 
   // ---- 我的积分 ----

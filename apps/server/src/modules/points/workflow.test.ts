@@ -1,7 +1,8 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, pointClaims, pointEvents, pointInterviews, pointRules, pointTotals, studySupervisions } from '../../db/schema/index.ts';
+import { auditLog, pointClaims, pointEvents, pointInterviews, pointRules, pointTotals, roles, studySupervisions } from '../../db/schema/index.ts';
 import { loginAdmin, loginAs, makeCity, makePerson, makeTestApp, makeUser, ok, type Agent, type TestCtx } from '../../test/harness.ts';
+import { sheetOf } from '../org/testing.ts';
 import { openInterviews } from './interviews.ts';
 import { ensurePeriods } from './ledger.ts';
 
@@ -287,6 +288,76 @@ describe('包联督导', () => {
     expect(supervisors).toContainEqual(expect.objectContaining({ personId: sup.person.id, units: 1, attended: 1, comments: 1 }));
     expect(await ok(sup.agent.get('/api/points/supervisors?year=2026'))).toEqual([expect.objectContaining({ personId: sup.person.id })]);
     expect((await ok(sup.agent.get('/api/points/supervision?year=2025'))).units).toEqual([]);
+  });
+
+  it('exports a supervisor’s units and the supervisors with the page’s figures, each within the reader’s counties', async () => {
+    const supAB = await loginAs(ctx, 'supervisor', city.city);
+    const supB = await makeUser(ctx.db, city.countyB, 'supervisor');
+    for (const [personId, unitId] of [[supAB.person.id, city.branchA.id], [supAB.person.id, city.branchB.id], [supB.person.id, city.branchB.id]]) {
+      await ok(admin.post('/api/study/supervisions', { supervisorPersonId: personId, unitId, fromDate: '2026-01-01' }), 201);
+    }
+    for (const unit of [city.branchA, city.branchB]) {
+      const when = { start: '2026-04-07T09:00:00+08:00', end: '2026-04-07T11:00:00+08:00' };
+      const s = await ok(admin.post('/api/study/sessions', { unitId: unit.id, typeCode: 'collective', topic: `${unit.name}四月学习`, plannedStart: when.start, plannedEnd: when.end }), 201);
+      const attendance = [{ personId: supAB.person.id, status: 'present' }, ...(unit === city.branchB ? [{ personId: supB.person.id, status: 'present' }] : [])];
+      await ok(admin.post(`/api/study/sessions/${s.id}/record`, { version: 1, actualStart: when.start, actualEnd: when.end, attendance }));
+    }
+    // A county's own reader of 包联督导: county A's units and people only.
+    await ctx.db.insert(roles).values({ code: 'county_supervision_reader', name: '县级包联督导查看', scope: 'subtree', permissions: ['points:supervision:view'] });
+    const readerA = (await loginAs(ctx, 'county_supervision_reader', city.countyA)).agent;
+
+    const pathOf: Record<string, string> = {
+      [city.branchA.id]: `${city.city.name}/甲县委宣传部/甲县机关党支部`,
+      [city.branchB.id]: `${city.city.name}/乙县委宣传部/乙县机关党支部`,
+    };
+    type Unit = { unitId: string; unitName: string; sessionsHeld: number; attended: number; comments: number; tasksOpen: number; tasksOverdue: number; points: string; grade: string | null };
+    const expectSheet = async (agent: Agent, query: string) => {
+      const report = await ok(agent.get(`/api/points/supervision?${query}`));
+      const res = await agent.get(`/api/points/supervision/export?${query}`);
+      expect(res.statusCode).toBe(200);
+      expect(decodeURIComponent(String(res.headers['content-disposition']))).toMatch(new RegExp(`${report.supervisorName}2026年包联督导情况-\\d{4}-\\d{2}-\\d{2}\\.xlsx$`));
+      const [header, ...lines] = await sheetOf(res);
+      expect(header).toEqual(['包联单位', '包联开始', '包联结束', '开展学习', '列席', '点评', '在办任务', '逾期任务', '积分', '等次', '单位路径']);
+      const sum = (k: 'sessionsHeld' | 'tasksOpen' | 'tasksOverdue') => String(report.units.reduce((n: number, u: Unit) => n + u[k], 0));
+      expect(lines).toEqual([
+        ...report.units.map((u: Unit) => [
+          u.unitName, '2026-01-01', '长期', String(u.sessionsHeld), String(u.attended), String(u.comments), String(u.tasksOpen), String(u.tasksOverdue),
+          String(Number(u.points)), u.grade ?? '', pathOf[u.unitId],
+        ]),
+        ['合计', '', '', sum('sessionsHeld'), String(report.attended), String(report.comments), sum('tasksOpen'), sum('tasksOverdue'), '', '', ''],
+      ]);
+      return { report, lines };
+    };
+    const whole = await expectSheet(admin, `year=2026&supervisorPersonId=${supAB.person.id}`);
+    expect(whole.report.units.map((u: Unit) => u.unitName).sort()).toEqual(['乙县机关党支部', '甲县机关党支部']);
+    expect(whole.report.attended).toBe(2);
+    const countyA = await expectSheet(readerA, `year=2026&supervisorPersonId=${supAB.person.id}`);
+    expect(countyA.lines.map((l) => l[0])).toEqual(['甲县机关党支部', '合计']);
+    expect(JSON.stringify(countyA.lines)).not.toContain('乙县');
+    // A supervisor of county B alone is not found from county A, and a county liaison may not read 包联督导 at all.
+    const other = await readerA.get(`/api/points/supervision/export?year=2026&supervisorPersonId=${supB.person.id}`);
+    expect(other.statusCode).toBe(404);
+    expect(other.headers['content-disposition']).toBeUndefined();
+    expect((await liaisonA.get(`/api/points/supervision/export?year=2026&supervisorPersonId=${supAB.person.id}`)).statusCode).toBe(403);
+    expect((await liaisonA.get('/api/points/supervisors/export?year=2026')).statusCode).toBe(403);
+
+    // 督导员一览: the rows of the page's list, under Chinese headers.
+    type Supervisor = { name: string; unitName: string; units: number; attended: number; comments: number };
+    for (const agent of [admin, readerA]) {
+      const list = await ok(agent.get('/api/points/supervisors?year=2026'));
+      const res = await agent.get('/api/points/supervisors/export?year=2026');
+      expect(decodeURIComponent(String(res.headers['content-disposition']))).toMatch(/2026年督导员一览-\d{4}-\d{2}-\d{2}\.xlsx$/);
+      const [header, ...lines] = await sheetOf(res);
+      expect(header).toEqual(['督导员', '所在单位', '包联单位（个）', '列席（场次）', '点评（次）']);
+      expect(lines).toEqual(list.map((s: Supervisor) => [s.name, s.unitName, String(s.units), String(s.attended), String(s.comments)]));
+    }
+    // Another test's supervisor of a county A unit may be listed too; county B's never.
+    const listA = await sheetOf(await readerA.get('/api/points/supervisors/export?year=2026'));
+    expect(listA).toContainEqual([supAB.person.name, city.city.name, '1', '1', '0']);
+    expect(listA.map((l) => l[0])).not.toContain(supB.person.name);
+    expect(JSON.stringify(listA)).not.toContain('乙县');
+    const listAll = await sheetOf(await admin.get('/api/points/supervisors/export?year=2026'));
+    expect(listAll.map((l) => l[0])).toContain(supB.person.name);
   });
 });
 

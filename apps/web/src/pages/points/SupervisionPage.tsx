@@ -9,6 +9,7 @@ import { useMe } from '../../api/auth';
 import { api } from '../../api/client';
 import { pointsKeys, pointsUrls, type SupervisionReport, type SupervisorSummary } from '../../api/points';
 import { useSessionTypes } from '../../api/study';
+import { ExportButton } from '../../components/ExportButton';
 import { GradeTag } from './shared';
 
 type Unit = SupervisionReport['units'][number];
@@ -129,6 +130,11 @@ export function PointsSupervisionPage() {
           )}
           <DatePicker picker="year" allowClear={false} value={dayjs().year(year)} onChange={(d) => d && setYear(d.year())} />
           {chosen && <Typography.Text strong>{chosen.name}</Typography.Text>}
+          {overseer && !personId ? (
+            <ExportButton url={`${pointsUrls.supervisors}/export`} filters={{ year }} fallbackName="督导员一览.xlsx" />
+          ) : (
+            <ExportButton url={`${pointsUrls.supervision}/export`} filters={{ year, supervisorPersonId: personId }} fallbackName="包联督导情况.xlsx" />
+          )}
         </Space>
       </div>
       {overseer && !personId ? (
