@@ -397,6 +397,15 @@ describe('demo city', () => {
     expect(seen.data.find((b: { id: string }) => b.id === criticism.id).readAt).not.toBeNull();
     const docx = await ctx.app.inject({ method: 'GET', url: `/api/bulletins/${criticism.id}/docx`, headers: { cookie: await cookieOf('songling') } });
     expect(docx.statusCode).toBe(200);
+    // each issued bulletin reached the liaison's notification centre on its date; what is older than a month was opened
+    const notices = (await county.call('GET', '/api/notifications?pageSize=100')).data.filter((n: { kind: string }) => n.kind === 'bulletin');
+    expect(notices).toHaveLength(issued.length);
+    const monthAgo = new Date(Date.now() + 8 * 3600_000 - 30 * 86_400_000).toISOString().slice(0, 10);
+    for (const b of full) {
+      const n = notices.find((x: { link: string }) => x.link === `/bulletins/${b.id}`);
+      expect(new Date(new Date(n.createdAt).getTime() + 8 * 3600_000).toISOString().slice(0, 10)).toBe(b.signatureDate);
+      if (b.signatureDate < monthAgo || b.id === criticism.id) expect(n.readAt).not.toBeNull();
+    }
   });
 
   it('lists the logins in ACCOUNTS.md', () => {

@@ -5,11 +5,14 @@
  * were imported, the 积分排名与等次 of the two closed quarters, one 表扬 and one 批评; and this month's 月调度通报
  * left as a draft. Two units open the bulletins sent to them.
  */
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
 import { addDays, type DemoCity } from './city.ts';
 import type { DemoAgent } from './seed.ts';
 import { POINTS_YEAR, POOR_UNIT } from './points.ts';
 
 export type ReportsSeedCtx = {
+  db: Db;
   city: DemoCity;
   today: string;
   uid: (key: string) => string;
@@ -24,7 +27,7 @@ const pad = (n: number) => String(n).padStart(2, '0');
 const tuesdayAfter = (sunday: string) => addDays(sunday, 2);
 
 export async function seedReports(ctx: ReportsSeedCtx): Promise<void> {
-  const { city, today, uid, agent, log } = ctx;
+  const { db, city, today, uid, agent, log } = ctx;
   const Y = POINTS_YEAR;
   const dept = agent('shibu');
   const root = uid('city');
@@ -79,20 +82,35 @@ export async function seedReports(ctx: ReportsSeedCtx): Promise<void> {
 
   plans.sort((a, b) => a.date.localeCompare(b.date));
   log(`正在起草和印发通报（${plans.length} 份）……`);
-  const issued: { id: string; template: string }[] = [];
+  const issued: { id: string; template: string; date: string }[] = [];
   for (const p of plans) {
     const draft = await dept.call('POST', '/api/bulletins', p.body, 201);
     const done = await dept.call('POST', `/api/bulletins/${draft.id}/issue`, { version: draft.version, signatureDate: p.date });
-    issued.push({ id: done.id, template: done.template });
+    issued.push({ id: done.id, template: done.template, date: p.date });
   }
 
   // this month's 月调度通报 stays a draft: the month is not over
   await dept.call('POST', '/api/bulletins', { template: 'monthly_tasks', periodKey: `M${today.slice(0, 7)}`, scopeUnitId: root }, 201);
 
-  // the criticised unit's county and the first county open what was sent to them
-  const c0 = city.org.counties[0].key;
-  const criticism = issued.find((b) => b.template === 'criticism');
+  // The county liaisons opened what was sent to them more than a month ago, except the first county, which opened
+  // only its first three 月调度通报; the criticised unit's county opened the criticism whenever it was issued.
+  const [c0, ...others] = city.org.counties.map((c) => c.key);
+  const monthAgo = addDays(today, -30);
   for (const b of issued.filter((x) => x.template === 'monthly_tasks').slice(0, 3)) await agent(c0).call('POST', `/api/bulletins/${b.id}/read`);
+  for (const c of others) {
+    for (const b of issued.filter((x) => x.date < monthAgo)) await agent(c).call('POST', `/api/bulletins/${b.id}/read`);
+  }
+  const criticism = issued.find((b) => b.template === 'criticism');
   if (criticism) await agent('songling').call('POST', `/api/bulletins/${criticism.id}/read`);
+
+  // Issued through the API today, they are stamped as issued on their dates: at 10:00, told to the units at once,
+  // and opened the next morning by those who opened them.
+  await db.execute(sql`update bulletins set issued_at = (signature_date + time '10:00') at time zone 'Asia/Shanghai' where status = 'issued'`);
+  await db.execute(sql`update notifications n set created_at = b.issued_at from bulletins b
+    where n.kind = 'bulletin' and n.link = '/bulletins/' || b.id::text`);
+  await db.execute(sql`update notifications n set read_at = b.issued_at + interval '1 day' - interval '30 minutes' from bulletins b
+    where n.kind = 'bulletin' and n.link = '/bulletins/' || b.id::text and n.read_at is not null`);
+  await db.execute(sql`update bulletin_recipients r set read_at = b.issued_at + interval '1 day' - interval '30 minutes' from bulletins b
+    where r.bulletin_id = b.id and r.read_at is not null`);
   log(`已印发通报 ${issued.length} 份，另有草稿 1 份`);
 }

@@ -389,7 +389,7 @@ export async function seedDemo(
   await seedInfo({ db, city, today, uid, pid, agent, hasAgent: (u) => agents.has(u), log });
   await seedPoints({ db, city, today, uid, pid, agent, log });
   // after everything they report on
-  await seedReports({ city, today, uid, agent, log });
+  await seedReports({ db, city, today, uid, agent, log });
 
   // Last, so that a seed interrupted before this point is recognised as partial (demoStatus).
   for (const d of decisionTasks) {

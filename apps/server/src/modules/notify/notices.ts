@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { DbLike } from '../../db/client.ts';
 import { notifications, notificationSettings, outbox, roles, userRoles, users } from '../../db/schema/index.ts';
 
@@ -32,6 +32,14 @@ export async function notifyUsers(db: DbLike, notices: Notice[]): Promise<{ crea
     queued += (await db.insert(outbox).values(mails.slice(i, i + 500)).onConflictDoNothing().returning({ id: outbox.id })).length;
   }
   return { created: created.length, queued };
+}
+
+/** The user has dealt with the fact elsewhere (opened the record it points to): its notice no longer counts as unread. */
+export async function markNoticeRead(db: DbLike, userId: string, dedupeKey: string): Promise<void> {
+  await db
+    .update(notifications)
+    .set({ readAt: new Date() })
+    .where(and(eq(notifications.userId, userId), eq(notifications.dedupeKey, dedupeKey), isNull(notifications.readAt)));
 }
 
 /** The active users who belong to one of the units and hold the permission through one of their roles. */

@@ -228,6 +228,9 @@ describe('通报的可见范围', () => {
     expect(seen.readAt).toBeNull();
     await ok(staffBranchA.post(`/api/bulletins/${d.id}/read`));
     expect((await ok(staffBranchA.get(`/api/bulletins/${d.id}`))).readAt).not.toBeNull();
+    // and its notice no longer counts as unread
+    const after = (await ok(staffBranchA.get('/api/notifications?pageSize=100'))).data.find((n: { link: string | null }) => n.link === `/bulletins/${d.id}`);
+    expect(after.readAt).not.toBeNull();
     const [r] = await ctx.db.select().from(bulletinRecipients).where(and(eq(bulletinRecipients.bulletinId, d.id), eq(bulletinRecipients.unitId, city.branchA.id)));
     expect(r.readAt).not.toBeNull();
     expect(r.named).toBe(true);

@@ -9,7 +9,7 @@
 import { and, desc, eq, inArray, like, or, sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Bulletin, BulletinBlock, BulletinHead, BulletinTemplateCode, BulletinListQuery, CreateBulletinBody, UpdateBulletinBody } from '@luoshi/contract';
-import { notifyUsers, usersOfUnits } from '../notify/notices.ts';
+import { markNoticeRead, notifyUsers, usersOfUnits } from '../notify/notices.ts';
 import type { DbLike } from '../../db/client.ts';
 import { bulletinRecipients, bulletins, units } from '../../db/schema/index.ts';
 import { audit, type Actor } from '../../platform/audit.ts';
@@ -267,6 +267,8 @@ export async function issueBulletin(tx: DbLike, caller: Caller, actor: Actor, id
   await audit(tx, actor, { entity: 'bulletin', entityId: id, action: 'issue', before: { status: before.status, version: before.version }, after: { status: 'issued', number, docNumber, year, signatureDate, recipients: ids.size } });
 }
 
+const noticeKey = (bulletinId: string) => `bulletin:${bulletinId}`;
+
 /** The users of the recipient units who may read bulletins are told of it in the notification centre (and by e-mail if they asked). */
 async function notifyRecipients(tx: DbLike, bulletin: Row, unitIds: string[]): Promise<void> {
   const userIds = await usersOfUnits(tx, unitIds, 'reports:bulletin:read');
@@ -278,7 +280,7 @@ async function notifyRecipients(tx: DbLike, bulletin: Row, unitIds: string[]): P
       title: `通报：${bulletin.title}`,
       body: bulletin.docNumber ? `${bulletin.docNumber}，请查阅。` : '请查阅。',
       link: `/bulletins/${bulletin.id}`,
-      dedupeKey: `bulletin:${bulletin.id}`,
+      dedupeKey: noticeKey(bulletin.id),
     })),
   );
 }
@@ -298,6 +300,7 @@ export async function markRead(tx: DbLike, caller: Caller, actor: Actor, id: str
     .from(bulletinRecipients)
     .where(and(eq(bulletinRecipients.bulletinId, id), eq(bulletinRecipients.unitId, caller.unitId)));
   if (!r) throw badRequest('本单位不是该通报的主送或抄送单位');
+  await markNoticeRead(tx, caller.userId, noticeKey(id));
   if (r.readAt) return;
   await tx
     .update(bulletinRecipients)
