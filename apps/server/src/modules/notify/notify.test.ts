@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { and, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { infoItems, jobRuns, notifications, notificationSettings, outbox, studySessions, tasks } from '../../db/schema/index.ts';
+import { auditLog, infoItems, jobRuns, notifications, notificationSettings, outbox, studySessions, tasks } from '../../db/schema/index.ts';
 import { runJobsOnce } from '../../jobs.ts';
 import { isWorkday, shanghaiDate } from '../../platform/calendar.ts';
 import { loginAdmin, loginAs, makeCity, makeTestApp, ok, type Agent, type TestCtx } from '../../test/harness.ts';
@@ -318,6 +318,9 @@ describe('channels: e-mail and group robots through the outbox', () => {
     expect(d.body).toEqual({ msgtype: 'markdown', markdown: { title: '落实：测试消息', text: expect.stringContaining('甲县钉钉群') } });
     answers = [500];
     expect(await ok(a.agent.post(`/api/notify/webhooks/${wecom.id}/test`))).toMatchObject({ ok: false, error: expect.stringContaining('500') });
+    // each test message is on the audit log, with whether it arrived
+    const tests = await ctx.db.select().from(auditLog).where(and(eq(auditLog.entityId, wecom.id), eq(auditLog.action, 'notify.webhook.test'))).orderBy(auditLog.id);
+    expect(tests.map((t) => (t.after as { ok: boolean }).ok)).toEqual([true, false]);
 
     // Removing the secret, then a stale version.
     const edited = await ok(a.agent.put(`/api/notify/webhooks/${ding.id}`, { version: 1, kind: 'dingtalk', name: '甲县钉钉群', url: ding.url, secret: '', enabled: true }));

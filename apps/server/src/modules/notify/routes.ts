@@ -185,12 +185,15 @@ function registerNotifyRoutes(app: App, { db }: Deps) {
     { config: { permission: 'notify:webhook:write' }, schema: { tags, summary: '立即发送一条测试消息', params: IdParams, response: { 200: WebhookTestResult } } },
     async (req) => {
       const { hook, unitName } = await visibleWebhook(db, callerOf(req), req.params.id);
+      let error: string | null = null;
       try {
         await sendRobot({ kind: hook.kind, url: hook.url, secret: hook.secret }, '落实：测试消息', `${unitName}的群机器人「${hook.name}」已接通。`);
-        return { ok: true, error: null };
       } catch (err) {
-        return { ok: false, error: (err as Error).message };
+        error = (err as Error).message;
       }
+      // a message sent to an outside group is on record, whether it arrived or not
+      await db.transaction((tx) => audit(tx, actorOf(req), { entity: 'unit_webhook', entityId: hook.id, action: 'notify.webhook.test', after: { ok: !error, error } }));
+      return { ok: !error, error };
     },
   );
 
