@@ -126,7 +126,11 @@ async function unitFigures(db: DbLike, kids: Kid[], p: Period, today: string, ca
     kids.map((k) => sql`(${k.id}::uuid, ${k.path}::text)`),
     sql`, `,
   );
-  const map = sql`m as (select k.kid, u.id as uid, u.type as utype, u.disabled from (values ${kidValues}) as k(kid, kpath) join units u on u.path like k.kpath || '%')`;
+  // Every row lies below the dashboard's own unit, the shortest path: that constant prefix lets the path index fetch
+  // the subtree once, instead of matching every unit of the tree against every row.
+  const top = kids.reduce((a, k) => (k.path.length < a.length ? k.path : a), kids[0].path);
+  const map = sql`m as (select k.kid, u.id as uid, u.type as utype, u.disabled from (values ${kidValues}) as k(kid, kpath)
+    join units u on u.path like k.kpath || '%' and u.path like ${`${top}%`})`;
   const campaign = campaignId ? sql`and t.campaign_id = ${campaignId}` : sql``;
   const fromTs = dayStart(p.from);
   const toTs = dayStart(addDays(p.to, 1));
