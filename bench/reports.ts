@@ -238,7 +238,7 @@ const shortSql = (q: string) =>
   q
     .replace(/\s+/g, ' ')
     .replace(/\(values (\(\$\d+::\w+, \$\d+::\w+\)(, )?)+\)/g, '(values …)')
-    .replace(/m as \(select k\.kid.*?like k\.kpath \|\| '%'\)/, 'm(…)')
+    .replace(/m as \(select k\.kid.*?like k\.kpath \|\| '%'( and u\.path like \$\d+)?\)/, 'm(…)')
     .slice(0, 150);
 
 /** Each statement of a request on its own (median of three), the slowest first: where a request's time goes. */
