@@ -4,8 +4,9 @@
  * concurrent callers; a 通报 of 200 units drafted, issued and downloaded as Word; the person list exported to XLSX
  * (100,000 rows) with the process memory watched while it streams.
  *
- *   BENCH_RUNS=10 npx tsx bench/reports.ts                              (PGlite in memory, 2 million point events)
+ *   npx tsx bench/reports.ts                                             (PGlite in memory, 2 million point events)
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test PGOPTIONS='-c jit=off' npx tsx bench/reports.ts
+ *   NODE_OPTIONS=--expose-gc …                                           (also reports the heap an export leaves behind)
  *
  * Sizes: BENCH_COUNTIES (25), BENCH_BRANCHES (5,000), BENCH_PEOPLE_PER_UNIT (20), BENCH_SESSIONS (1,000,000),
  * BENCH_POINT_EVENTS (10 million on PostgreSQL, 2 million on PGlite), BENCH_INFO_ITEMS (200,000), BENCH_TASKS
@@ -23,14 +24,14 @@ import type { BulletinBlock } from '@luoshi/contract';
 import { buildApp } from '../apps/server/src/app.ts';
 import { loadConfig } from '../apps/server/src/config.ts';
 import * as schema from '../apps/server/src/db/schema/index.ts';
-import { DEMO_PASSWORD, makeRng } from '../apps/server/src/demo/city.ts';
+import { DEMO_PASSWORD, DIMENSIONS, makeRng } from '../apps/server/src/demo/city.ts';
 import { infoArticle, pickCategory, toHtml } from '../apps/server/src/demo/info.ts';
 import { bootstrap } from '../apps/server/src/modules/auth/bootstrap.ts';
 import { addDays, shanghaiDate } from '../apps/server/src/platform/calendar.ts';
 import { officialDocument } from '../apps/server/src/platform/docx.ts';
 import { hashPassword } from '../apps/server/src/platform/password.ts';
 import { cnDate } from '../apps/server/src/modules/reports/templates.ts';
-import { type Captured, env, here, ms, openBenchDb, pad, recorder, requestVersusSql, stats, time, WARMUP } from './lib.ts';
+import { type Captured, env, here, ms, openBenchDb, pad, requestVersusSql, stats, time, WARMUP } from './lib.ts';
 import { detachIndexes, explainSlowest, insertPeople, insertUnits, loadLedger, type Raw, rowsOf } from './points.ts';
 import { branchTree } from './study.ts';
 
@@ -49,7 +50,6 @@ const RUNS_HERE = env('BENCH_RUNS', PG ? 20 : 5);
 const WARMUP_HERE = Math.min(WARMUP, 3);
 /** distinct texts the information items are drawn from (the dashboards never read the bodies) */
 const ARTICLES = 300;
-const DIMENSIONS = ['全员大学习', '业务大比拼', '作风大转变', '能力大提升'];
 
 type Stats = ReturnType<typeof stats>;
 const seconds = (t0: number) => Math.round((performance.now() - t0) / 100) / 10;
@@ -113,7 +113,7 @@ async function build(q: Raw, adminId: string, today: string) {
      join rpt_units u on u.n = (g * 7919) % $8
      left join rpt_people p on p.unit_id = u.id and p.k = g % $9
      cross join lateral (select d as deadline, d < $10::date - 3 and g % 10 < 7 as done from (select $11::date + ((g * 104729) % 365)::int as d) y) x`,
-    [campaignIds[0], campaignIds[1], year, DIMENSIONS, tree.city.id, adminId, TASKS, nUnits, PER_UNIT, today, first],
+    [campaignIds[0], campaignIds[1], year, [...DIMENSIONS], tree.city.id, adminId, TASKS, nUnits, PER_UNIT, today, first],
   );
   t.tasks = seconds(t0);
 
