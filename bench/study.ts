@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'drizzle-orm';
 import { buildApp } from '../apps/server/src/app.ts';
 import { loadConfig } from '../apps/server/src/config.ts';
 import type { Db } from '../apps/server/src/db/client.ts';
@@ -63,7 +64,11 @@ async function build(db: Db, adminId: string) {
     }
     monday = addDays(monday, 7);
   }
+  // the study module's weekly tally is recounted once afterwards instead of row by row by its trigger
+  await db.execute(sql`alter table study_sessions disable trigger study_sessions_tally`);
   await insertChunks(sessions, 5000, (c) => db.insert(schema.studySessions).values(c));
+  await db.execute(sql`alter table study_sessions enable trigger study_sessions_tally`);
+  await db.execute(sql`select study_unit_weeks_rebuild()`);
 
   const [imp] = await db
     .insert(schema.studyScoreImports)

@@ -1,5 +1,5 @@
 import {
-  boolean, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid,
+  boolean, date, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core';
 import { files } from './platform.ts';
 import { groups, persons, units, users } from './org.ts';
@@ -64,6 +64,24 @@ export const studySessions = pgTable(
     index('study_sessions_unit_idx').on(t.unitId, t.plannedStart),
     index('study_sessions_actual_idx').on(t.status, t.actualStart),
   ],
+);
+
+/**
+ * Held sessions summed per unit, ISO week and calendar month of their start (Asia/Shanghai; a week that spans two
+ * months has a row for each). Kept by the trigger `study_sessions_tally` (migration 0012) in the transaction that
+ * changes a session, so it always equals the sessions; the dashboards read it instead of a year of sessions.
+ */
+export const studyUnitWeeks = pgTable(
+  'study_unit_weeks',
+  {
+    unitId: uuid('unit_id').notNull().references(() => units.id),
+    weekStart: date('week_start', { mode: 'string' }).notNull(),
+    monthStart: date('month_start', { mode: 'string' }).notNull(),
+    sessions: integer('sessions').notNull(),
+    /** sum of actual durations, exact */
+    seconds: numeric('seconds').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.unitId, t.weekStart, t.monthStart] }), index('study_unit_weeks_month_idx').on(t.monthStart, t.unitId), index('study_unit_weeks_week_idx').on(t.weekStart, t.unitId)],
 );
 
 /** Materials (学习材料) and photos of a session. */

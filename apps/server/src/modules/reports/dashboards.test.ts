@@ -1,4 +1,4 @@
-import { eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -53,6 +53,7 @@ async function session(unitId: string, start: string, minutes: number, attendees
     .values({ unitId, typeCode: 'collective', topic: '学习', plannedStart: s, plannedEnd: e, status, filedAt: new Date(s.getTime() - 86_400_000), actualStart: status === 'held' ? s : null, actualEnd: status === 'held' ? e : null })
     .returning();
   for (const p of attendees) await ctx.db.insert(studyAttendance).values({ sessionId: row.id, personId: p, status: 'present' });
+  return row;
 }
 
 async function item(unitId: string, submittedOn: string, adoptions: { level: string; on: string }[] = [], authorId?: string) {
@@ -348,5 +349,59 @@ describe('统计看板: scope', () => {
     expect(me.reflections).toEqual({ submitted: 2, excellent: 1 });
     const other = await makePerson(ctx.db, city.branchA);
     expect((await staff.agent.get(`/api/dashboards/person?personId=${other.id}`)).statusCode).toBe(404);
+  });
+});
+
+describe('统计看板: the weekly study tally', () => {
+  it('follows every change to a session, so whole months read from it equal the same days read from the sessions', async () => {
+    const branch = await makeUnit(ctx.db, { parent: city.countyB, name: '乙县第二支部', type: 'branch' });
+    const other = await makeUnit(ctx.db, { parent: city.countyB, name: '乙县第三支部', type: 'branch' });
+    // the week of 29 June runs into July: its sessions count in June and in July, and in one week
+    const a = await session(branch.id, '2026-06-30T09:00:00+08:00', 150);
+    const b = await session(branch.id, '2026-07-02T14:00:00+08:00', 100);
+    const c = await session(branch.id, '2026-07-08T09:00:00+08:00', 45);
+    await session(branch.id, '2026-07-09T09:00:00+08:00', 60, [], 'planned');
+    // edited, moved to another branch, cancelled after being held, deleted, and a planned one held late
+    await ctx.db.update(studySessions).set({ actualEnd: new Date('2026-06-30T13:10:00+08:00') }).where(eq(studySessions.id, a.id));
+    await ctx.db.update(studySessions).set({ unitId: other.id }).where(eq(studySessions.id, b.id));
+    await ctx.db.update(studySessions).set({ status: 'cancelled' }).where(eq(studySessions.id, c.id));
+    await ctx.db.update(studySessions).set({ topic: '改了题目' }).where(eq(studySessions.id, a.id));
+    const d = await session(branch.id, '2026-07-15T09:00:00+08:00', 30);
+    await ctx.db.delete(studySessions).where(eq(studySessions.id, d.id));
+    await ctx.db
+      .update(studySessions)
+      .set({ status: 'held', actualStart: new Date('2026-07-10T09:00:00+08:00'), actualEnd: new Date('2026-07-10T10:30:00+08:00') })
+      .where(and(eq(studySessions.unitId, branch.id), eq(studySessions.status, 'planned')));
+
+    const tally = await ctx.db.execute(sql`select unit_id, week_start::text as wk, month_start::text as mo, sessions, seconds::text as seconds
+      from study_unit_weeks where unit_id in (${branch.id}::uuid, ${other.id}::uuid) order by 1, 2, 3`);
+    const recount = await ctx.db.execute(sql`select unit_id, date_trunc('week', actual_start at time zone 'Asia/Shanghai')::date::text as wk,
+        date_trunc('month', actual_start at time zone 'Asia/Shanghai')::date::text as mo, count(*)::int as sessions,
+        sum(extract(epoch from (actual_end - actual_start)))::text as seconds
+      from study_sessions where status = 'held' and unit_id in (${branch.id}::uuid, ${other.id}::uuid) group by 1, 2, 3 order by 1, 2, 3`);
+    type Tally = { unit_id: string; wk: string; mo: string; sessions: number; seconds: number };
+    const rows = (x: unknown) => (x as { rows: Tally[] }).rows.map((r) => ({ ...r, sessions: Number(r.sessions), seconds: Number(r.seconds) }));
+    expect(rows(tally)).toEqual(rows(recount));
+    // branch: 30 June 4 h 10 min (June), 10 July 1 h 30 min (July); the other branch: 2 July 1 h 40 min
+    expect(rows(tally).filter((r) => r.unit_id === branch.id).map((r) => [r.wk, r.mo, r.sessions, r.seconds / 60])).toEqual([
+      ['2026-06-29', '2026-06-01', 1, 250],
+      ['2026-07-06', '2026-07-01', 1, 90],
+    ]);
+
+    for (const [period, from, to] of [['M2026-06', '2026-06-01', '2026-06-30'], ['M2026-07', '2026-07-01', '2026-07-31'], ['Q2026-3', '2026-07-01', '2026-09-30']]) {
+      const byKey = await get(admin, `/api/dashboards/overview?unitId=${city.countyB.id}&period=${period}`);
+      const byDays = await get(admin, `/api/dashboards/overview?unitId=${city.countyB.id}&from=${from}&to=${to}`);
+      for (const id of [branch.id, other.id]) expect(row(byKey, id).figures.study).toEqual(row(byDays, id).figures.study);
+      expect(byKey.total.study).toEqual(byDays.total.study);
+    }
+    const july = await get(admin, `/api/dashboards/overview?unitId=${city.countyB.id}&period=M2026-07`);
+    expect(row(july, branch.id).figures.study).toMatchObject({ sessions: 1, minutes: 90 });
+    expect(row(july, other.id).figures.study).toMatchObject({ sessions: 1, minutes: 100 });
+    // the week of 29 June is covered by the branch (4 h 10 min), the week of 6 July is not (1 h 30 min)
+    const summer = await get(admin, `/api/dashboards/overview?unitId=${city.countyB.id}&from=2026-06-29&to=2026-07-12`);
+    expect(row(summer, branch.id).figures.study).toMatchObject({ weeks: 2, weeksCovered: 1 });
+    // the year's trend: June and July as the sessions add up
+    const year = await get(admin, `/api/dashboards/overview?unitId=${branch.id}&period=Y2026`);
+    expect([year.trends.studyHours[5], year.trends.studyHours[6]]).toEqual([4.2, 1.5]);
   });
 });

@@ -27,9 +27,10 @@ import { coverageRules } from '../study/coverage.ts';
 // - tasks (任务): tasks led by a unit of the row whose deadline falls in the period; overdue as the task list's
 //   overdue filter (not done, deadline on or before the last working day before today)
 // - study: held sessions by the day they started, minutes as 学习统计 sums them; weekly coverage recomputed from
-//   the sessions with the 每周半天覆盖学 rules (closed weeks with a working day, each unit under an enabled rule)
-//   because the stored week checks keep only the units that missed. Sessions are grouped per unit only for the
-//   units of the map, so a branch's dashboard reads its own sessions by the unit index, not the year's million
+//   the study module's per-unit weekly tally (study_unit_weeks, kept by a trigger on the sessions) with the
+//   每周半天覆盖学 rules (closed weeks with a working day, each unit under an enabled rule), because the stored week
+//   checks keep only the units that missed. Whole months and weeks read that tally instead of a year of sessions;
+//   only a range of days that is not whole months reads the sessions, and then only those of the map's units
 // - points: the ledger's events of the row's own subject booked in the period; the grade of a closed period
 // - information: items submitted in the period; adoptions dated in the period as 信息统计 counts them (an item
 //   adopted at two levels counts twice, an adoption into our own issue once the issue is issued)
@@ -43,6 +44,12 @@ const dayStart = (d: string) => new Date(`${d}T00:00:00+08:00`).toISOString();
 const pct = (num: number, den: number) => (den > 0 ? Math.round((num * 1000) / den) / 10 : null);
 const hoursOf = (minutes: number) => Math.round((minutes / 60) * 10) / 10;
 const inList = (ids: string[]) => sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `);
+
+/** A period of whole calendar months (every period key is one), with the first day of its last month; null for a range of days. */
+function monthsOf(p: Period): { last: string } | null {
+  if (!p.from.endsWith('-01') || addDays(p.to, 1).slice(8) !== '01') return null;
+  return { last: `${p.to.slice(0, 8)}01` };
+}
 
 export function resolvePeriod(q: { period?: string; from?: string; to?: string }, today: string): Period {
   if (q.from && q.to) return { key: null, label: `${q.from} 至 ${q.to}`, from: q.from, to: q.to };
@@ -143,14 +150,19 @@ async function unitFigures(db: DbLike, kids: Kid[], p: Period, today: string, ca
       where t.deadline between ${p.from}::date and ${p.to}::date ${campaign}
       group by m.kid`),
   );
-  const study = rowsOf<{ kid: string; sessions: number; minutes: number }>(
-    await db.execute(sql`with ${map}
-      , s as (
-        select s.unit_id, count(*) as sessions, sum(extract(epoch from (s.actual_end - s.actual_start)) / 60) as minutes
+  // A period of whole months reads the study module's per-unit monthly tally; a range of days reads the sessions.
+  const perUnit = monthsOf(p)
+    ? sql`select w.unit_id, sum(w.sessions) as sessions, sum(w.seconds) / 60 as minutes
+        from study_unit_weeks w
+        where w.month_start between ${p.from}::date and ${monthsOf(p)!.last}::date and w.unit_id in (select m.uid from m)
+        group by w.unit_id`
+    : sql`select s.unit_id, count(*) as sessions, sum(extract(epoch from (s.actual_end - s.actual_start)) / 60) as minutes
         from study_sessions s
         where s.status = 'held' and s.actual_start >= ${fromTs}::timestamptz and s.actual_start < ${toTs}::timestamptz
           and s.unit_id in (select m.uid from m)
-        group by s.unit_id)
+        group by s.unit_id`;
+  const study = rowsOf<{ kid: string; sessions: number; minutes: number }>(
+    await db.execute(sql`with ${map}, s as (${perUnit})
       select m.kid, sum(s.sessions)::int as sessions, coalesce(sum(s.minutes), 0)::int as minutes
       from m join s on s.unit_id = m.uid
       group by m.kid`),
@@ -174,12 +186,9 @@ async function unitFigures(db: DbLike, kids: Kid[], p: Period, today: string, ca
       covered = rowsOf(
         await db.execute(sql`with ${map}, r(unit_type, min_minutes) as (values ${ruleValues}),
           w as (
-            select s.unit_id, (date_trunc('week', s.actual_start at time zone 'Asia/Shanghai'))::date as wk,
-              coalesce(round(sum(extract(epoch from (s.actual_end - s.actual_start))) / 60), 0)::int as minutes
-            from study_sessions s
-            where s.status = 'held' and s.actual_start >= ${dayStart(weeks[0])}::timestamptz
-              and s.actual_start < ${dayStart(addDays(weeks[weeks.length - 1], 7))}::timestamptz
-              and s.unit_id in (select m.uid from m)
+            select t.unit_id, t.week_start as wk, coalesce(round(sum(t.seconds)) / 60, 0)::int as minutes
+            from study_unit_weeks t
+            where t.week_start in (${weekList}) and t.unit_id in (select m.uid from m)
             group by 1, 2)
           select m.kid, count(*)::int as covered
           from w join m on m.uid = w.unit_id join r on r.unit_type = m.utype
@@ -340,8 +349,8 @@ async function trends(db: DbLike, year: number, target: { unitPath: string } | {
     q = {
       tasks: sql`select ${month(sql`t.completed_at at time zone 'Asia/Shanghai'`)} as m, count(*)::int as v from tasks t
         where t.status = 'done' and t.completed_at >= ${fromTs}::timestamptz and t.completed_at < ${toTs}::timestamptz and ${within(sql`t.lead_unit_id`)} ${campaign} group by 1`,
-      study: sql`select ${month(sql`s.actual_start at time zone 'Asia/Shanghai'`)} as m, coalesce(sum(extract(epoch from (s.actual_end - s.actual_start)) / 60), 0)::int as v
-        from study_sessions s where s.status = 'held' and s.actual_start >= ${fromTs}::timestamptz and s.actual_start < ${toTs}::timestamptz and ${within(sql`s.unit_id`)} group by 1`,
+      study: sql`select ${month(sql`w.month_start`)} as m, coalesce(sum(w.seconds) / 60, 0)::int as v
+        from study_unit_weeks w where w.month_start between ${from}::date and ${to}::date and ${within(sql`w.unit_id`)} group by 1`,
       info: sql`select ${month(sql`a.adopted_on`)} as m, count(*)::int as v from info_adoptions a
         where a.adopted_on between ${from}::date and ${to}::date and ${ISSUED} and ${within(sql`a.unit_id`)} group by 1`,
       // the ledger's monthly running totals of the units' own points
