@@ -106,11 +106,17 @@ export type ListExport<T> = {
 export const UNIT_PATH_KEY = '单位路径';
 
 /**
+ * Rows fetched per page of an export. Each page re-runs the list's sorted query with an offset, so fewer, larger
+ * pages keep a 100,000-row export from sorting the list a hundred times; 5,000 rows still stay a few megabytes.
+ */
+export const EXPORT_PAGE_SIZE = 5000;
+
+/**
  * Exports a whole list page by page. The first page is fetched before any byte is sent, so a scope or validation
  * error answers with the usual JSON error and no file.
  */
 export async function sendListXlsx<T>(reply: FastifyReply, x: ListExport<T>) {
-  const pageSize = x.pageSize ?? 1000;
+  const pageSize = x.pageSize ?? EXPORT_PAGE_SIZE;
   const first = await x.fetchPage(1, pageSize);
   const columns = x.unitPath ? [...x.columns, { header: '单位路径', key: UNIT_PATH_KEY, width: 48 }] : x.columns;
   const rowsOf = async (data: T[]) => {
