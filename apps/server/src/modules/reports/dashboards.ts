@@ -184,15 +184,17 @@ async function unitFigures(db: DbLike, kids: Kid[], p: Period, today: string, ca
     if (weeks.length) {
       const weekList = sql.join(weeks.map((w) => sql`${w}::date`), sql`, `);
       covered = rowsOf(
+        // covered weeks are counted per unit first, so only one row per unit meets the map of rows
         await db.execute(sql`with ${map}, r(unit_type, min_minutes) as (values ${ruleValues}),
+          ru as (select distinct m.uid, r.min_minutes from m join r on r.unit_type = m.utype where not m.disabled),
           w as (
-            select t.unit_id, t.week_start as wk, coalesce(round(sum(t.seconds)) / 60, 0)::int as minutes
+            select t.unit_id, coalesce(round(sum(t.seconds)) / 60, 0)::int as minutes
             from study_unit_weeks t
-            where t.week_start in (${weekList}) and t.unit_id in (select m.uid from m)
-            group by 1, 2)
-          select m.kid, count(*)::int as covered
-          from w join m on m.uid = w.unit_id join r on r.unit_type = m.utype
-          where not m.disabled and w.wk in (${weekList}) and w.minutes >= r.min_minutes
+            where t.week_start in (${weekList}) and t.unit_id in (select ru.uid from ru)
+            group by t.unit_id, t.week_start),
+          c as (select w.unit_id, count(*) as covered from w join ru on ru.uid = w.unit_id where w.minutes >= ru.min_minutes group by w.unit_id)
+          select m.kid, sum(c.covered)::int as covered
+          from m join c on c.unit_id = m.uid
           group by m.kid`),
       );
     }
