@@ -27,11 +27,16 @@ export async function notifyUsers(db: DbLike, notices: Notice[]): Promise<{ crea
     if (!s?.emailEnabled || !s.email) continue;
     mails.push({ channel: 'email', target: s.email, subject: `【落实】${n.title}`, body: n.body ?? n.title, notificationId: n.id, dedupeKey: n.dedupeKey });
   }
+  return { created: created.length, queued: await queueMessages(db, mails) };
+}
+
+/** Puts e-mails and robot messages into the outbox, each once per dedupe key; answers how many were new. */
+export async function queueMessages(db: DbLike, messages: (typeof outbox.$inferInsert)[]): Promise<number> {
   let queued = 0;
-  for (let i = 0; i < mails.length; i += 500) {
-    queued += (await db.insert(outbox).values(mails.slice(i, i + 500)).onConflictDoNothing().returning({ id: outbox.id })).length;
+  for (let i = 0; i < messages.length; i += 500) {
+    queued += (await db.insert(outbox).values(messages.slice(i, i + 500)).onConflictDoNothing().returning({ id: outbox.id })).length;
   }
-  return { created: created.length, queued };
+  return queued;
 }
 
 /** The user has dealt with the fact elsewhere (opened the record it points to): its notice no longer counts as unread. */

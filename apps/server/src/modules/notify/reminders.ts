@@ -1,5 +1,5 @@
 import { and, eq, gte, inArray, lte, ne } from 'drizzle-orm';
-import { notifyUsers } from './notices.ts';
+import { notifyUsers, queueMessages } from './notices.ts';
 import type { DbLike } from '../../db/client.ts';
 import {
   infoItems, notifications, notificationSettings, outbox, roles, studySessions, taskReports, tasks, unitWebhooks, units, userRoles, users,
@@ -226,10 +226,10 @@ export async function runReminders(db: DbLike, day: string): Promise<{ created: 
 
   const told = await notifyUsers(db, rows);
 
-  const mails: (typeof outbox.$inferInsert)[] = [];
+  const robotMessages: (typeof outbox.$inferInsert)[] = [];
   for (const { fact: f, overdue } of robotFacts) {
     for (const h of hooks.filter((x) => x.unitId === f.unitId)) {
-      mails.push({
+      robotMessages.push({
         channel: h.kind, target: h.id,
         subject: overdue ? `已逾期：${f.what}` : `${f.what}将到期`,
         body: `**${f.label}**\n> 期限：${f.deadline}${overdue ? '（已逾期）' : ''}`,
@@ -237,9 +237,5 @@ export async function runReminders(db: DbLike, day: string): Promise<{ created: 
       });
     }
   }
-  let queued = 0;
-  for (let i = 0; i < mails.length; i += 500) {
-    queued += (await db.insert(outbox).values(mails.slice(i, i + 500)).onConflictDoNothing().returning({ id: outbox.id })).length;
-  }
-  return { created: told.created, queued: told.queued + queued };
+  return { created: told.created, queued: told.queued + (await queueMessages(db, robotMessages)) };
 }
