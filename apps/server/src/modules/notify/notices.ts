@@ -5,7 +5,7 @@ import { notifications, notificationSettings, outbox, roles, userRoles, users } 
 // Telling people: an in-app notice, once per fact (user + dedupe key), and an e-mail through the outbox for those
 // who asked for one. Other modules call `notifyUsers` inside the transaction that decides the fact.
 
-export type Notice = typeof notifications.$inferInsert;
+type Notice = typeof notifications.$inferInsert;
 
 export async function notifyUsers(db: DbLike, notices: Notice[]): Promise<{ created: number; queued: number }> {
   let created: { id: number; userId: string; title: string; body: string | null; dedupeKey: string | null }[] = [];

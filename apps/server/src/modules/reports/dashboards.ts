@@ -20,6 +20,7 @@ import { getUnitInScope } from '../org/units.ts';
 import { fromCents, periodByKey } from '../points/amounts.ts';
 import { rowsOf } from '../points/results.ts';
 import { coverageRules } from '../study/coverage.ts';
+import { hoursOf } from '../study/stats.ts';
 
 // 统计看板. The reports module reads the other modules' tables and never writes them (DESIGN.md). Each measure is
 // one group by over its source table's date or unit index, joined to a small map "row → units below it", so the
@@ -42,7 +43,6 @@ const LEVEL_COLUMNS = sql.raw(ADOPTION_LEVELS.map((l, i) => `count(*) filter (wh
 const ISSUED = sql`(a.kind = 'outlet' or exists (select 1 from info_issues s where s.id = a.issue_id and s.status = 'issued'))`;
 const dayStart = (d: string) => new Date(`${d}T00:00:00+08:00`).toISOString();
 const pct = (num: number, den: number) => (den > 0 ? Math.round((num * 1000) / den) / 10 : null);
-const hoursOf = (minutes: number) => Math.round((minutes / 60) * 10) / 10;
 const inList = (ids: string[]) => sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `);
 
 /** A period of whole calendar months (every period key is one), with the first day of its last month; null for a range of days. */
@@ -151,10 +151,11 @@ async function unitFigures(db: DbLike, kids: Kid[], p: Period, today: string, ca
       group by m.kid`),
   );
   // A period of whole months reads the study module's per-unit monthly tally; a range of days reads the sessions.
-  const perUnit = monthsOf(p)
+  const months = monthsOf(p);
+  const perUnit = months
     ? sql`select w.unit_id, sum(w.sessions) as sessions, sum(w.seconds) / 60 as minutes
         from study_unit_weeks w
-        where w.month_start between ${p.from}::date and ${monthsOf(p)!.last}::date and w.unit_id in (select m.uid from m)
+        where w.month_start between ${p.from}::date and ${months.last}::date and w.unit_id in (select m.uid from m)
         group by w.unit_id`
     : sql`select s.unit_id, count(*) as sessions, sum(extract(epoch from (s.actual_end - s.actual_start)) / 60) as minutes
         from study_sessions s

@@ -14,8 +14,8 @@ import { getUnitInScope } from '../org/units.ts';
 const dayStart = (d: string) => new Date(`${d}T00:00:00+08:00`);
 const minutesOf = sql<number>`coalesce(sum(extract(epoch from (${studySessions.actualEnd} - ${studySessions.actualStart})) / 60), 0)::int`;
 const pct = (num: number, den: number) => (den > 0 ? Math.round((num / den) * 1000) / 10 : null);
-/** Hours with one decimal, as the page and the sentence show them. */
-const hoursOf = (minutes: number) => Math.round((minutes / 60) * 10) / 10;
+/** Hours with one decimal, as the page and the sentence show them (the dashboards show them the same way). */
+export const hoursOf = (minutes: number) => Math.round((minutes / 60) * 10) / 10;
 
 /**
  * 学习统计: sessions by type, hours, attendance, weekly coverage, reflections and books of a unit and the units
