@@ -13,6 +13,8 @@ import '@luoshi/contract';
 import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
 import { registerErrorHandling } from './platform/errors.ts';
+import { useKeyRing } from './platform/crypto.ts';
+import { loadKeyRing } from './platform/keys.ts';
 import { registerSessionGuard } from './platform/session.ts';
 import type { App, Module } from './platform/types.ts';
 import { authModule } from './modules/auth/routes.ts';
@@ -50,6 +52,7 @@ export const MODULE_TAGS = [
 
 export async function buildApp(deps: { db: Db; config: Config; logger?: boolean | object }): Promise<App> {
   const { db, config } = deps;
+  useKeyRing(loadKeyRing(config));
   const app = Fastify({
     logger: deps.logger ?? { level: config.logLevel },
     bodyLimit: 2 * 1024 * 1024,

@@ -18,6 +18,21 @@ const Env = z.object({
   /** secure cookies behind HTTPS */
   LUOSHI_SECURE_COOKIE: z.enum(['true', 'false']).default('false'),
   LUOSHI_WEB_DIST: z.string().optional(),
+  /** proxies whose X-Forwarded-For / X-Forwarded-Proto are believed: addresses or CIDRs, comma-separated; off when empty */
+  LUOSHI_TRUST_PROXY: z.preprocess(unsetIfEmpty, z.string().optional()),
+  /** hosts that webhooks may reach over plain http (an intranet robot gateway), comma-separated; https otherwise */
+  LUOSHI_OUTBOUND_HTTP_HOSTS: z.preprocess(unsetIfEmpty, z.string().optional()),
+  /** HMAC key of the audit chain (base64 or hex, ≥ 32 bytes); a key file in <data>/keys when unset */
+  LUOSHI_AUDIT_KEY: z.preprocess(unsetIfEmpty, z.string().optional()),
+  /** SM4 data keys, current first (base64 or hex, ≥ 32 bytes each, comma-separated); a key file in <data>/keys when unset */
+  LUOSHI_DATA_KEY: z.preprocess(unsetIfEmpty, z.string().optional()),
+  /** where the daily signed audit checkpoints are written: outside the database, ideally on another disk */
+  LUOSHI_AUDIT_CHECKPOINT_DIR: z.preprocess(unsetIfEmpty, z.string().optional()),
+  /** audit rows older than this are archived to a signed file and purged (at least 180 days) */
+  LUOSHI_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(180, '审计日志至少保留 180 天').default(365),
+  /** daily backups: the folder (none when unset) and how many to keep */
+  LUOSHI_BACKUP_DIR: z.preprocess(unsetIfEmpty, z.string().optional()),
+  LUOSHI_BACKUP_KEEP: z.coerce.number().int().min(1).default(7),
 });
 
 export type Config = {
@@ -32,7 +47,19 @@ export type Config = {
   logLevel: string;
   secureCookie: boolean;
   webDist: string;
+  /** trusted proxy addresses or CIDRs; empty: the peer address is the client */
+  trustProxy: string[];
+  outboundHttpHosts: string[];
+  keysDir: string;
+  auditKey?: string;
+  dataKey?: string;
+  auditCheckpointDir: string;
+  auditRetentionDays: number;
+  backupDir?: string;
+  backupKeep: number;
 };
+
+const list = (v: string | undefined) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
   const parsed = Env.safeParse(env);
@@ -53,6 +80,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     logLevel: e.LUOSHI_LOG_LEVEL,
     secureCookie: e.LUOSHI_SECURE_COOKIE === 'true',
     webDist: path.resolve(e.LUOSHI_WEB_DIST ?? new URL('../../web/dist', import.meta.url).pathname),
+    trustProxy: list(e.LUOSHI_TRUST_PROXY),
+    outboundHttpHosts: list(e.LUOSHI_OUTBOUND_HTTP_HOSTS).map((h) => h.toLowerCase()),
+    keysDir: path.join(path.resolve(e.LUOSHI_DATA), 'keys'),
+    auditKey: e.LUOSHI_AUDIT_KEY,
+    dataKey: e.LUOSHI_DATA_KEY,
+    auditCheckpointDir: path.resolve(e.LUOSHI_AUDIT_CHECKPOINT_DIR ?? path.join(e.LUOSHI_DATA, 'audit-checkpoints')),
+    auditRetentionDays: e.LUOSHI_AUDIT_RETENTION_DAYS,
+    backupDir: e.LUOSHI_BACKUP_DIR ? path.resolve(e.LUOSHI_BACKUP_DIR) : undefined,
+    backupKeep: e.LUOSHI_BACKUP_KEEP,
     ...overrides,
   };
 }

@@ -3,6 +3,8 @@ import { openDatabase } from './db/client.ts';
 import { buildApp } from './app.ts';
 import { bootstrap } from './modules/auth/bootstrap.ts';
 import { startJobs } from './jobs.ts';
+import { useKeyRing } from './platform/crypto.ts';
+import { loadKeyRing } from './platform/keys.ts';
 
 /** read config → open db → migrate → bootstrap → listen */
 export async function main(opts: { afterBootstrap?: (ctx: { db: import('./db/client.ts').Db }) => Promise<void> } = {}) {
@@ -11,6 +13,12 @@ export async function main(opts: { afterBootstrap?: (ctx: { db: import('./db/cli
     config = loadConfig();
   } catch (err) {
     console.error((err as Error).message);
+    process.exit(2);
+  }
+  try {
+    useKeyRing(loadKeyRing(config));
+  } catch (err) {
+    console.error(`无法读取密钥：${(err as Error).message}`);
     process.exit(2);
   }
   let database;

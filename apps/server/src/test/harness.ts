@@ -10,12 +10,18 @@ import { openDatabase, type Db } from '../db/client.ts';
 import { persons, roles, units, userRoles, users } from '../db/schema/index.ts';
 import { bootstrap } from '../modules/auth/bootstrap.ts';
 import { hashPassword } from '../platform/password.ts';
+import { useKeyRing } from '../platform/crypto.ts';
+import { loadKeyRing } from '../platform/keys.ts';
 import type { App } from '../platform/types.ts';
 
 export const ADMIN_PASSWORD = 'Admin-pass-2026';
 export const TEST_PASSWORD = 'Test-pass-2026';
 let testHash: Promise<string> | null = null;
 const testPasswordHash = () => (testHash ??= hashPassword(TEST_PASSWORD));
+
+/** Fixed keys for every test app of a process, so two apps of one file read each other's sealed values alike. */
+export const TEST_AUDIT_KEY = Buffer.alloc(32, 7).toString('base64');
+export const TEST_DATA_KEY = Buffer.alloc(32, 9).toString('base64');
 
 export type TestCtx = { app: App; db: Db; config: Config; close: () => Promise<void> };
 
@@ -56,8 +62,11 @@ export async function makeTestApp(overrides: Partial<Config> = {}): Promise<Test
     adminPassword: ADMIN_PASSWORD,
     loginRatePerMinute: 100_000,
     webDist: path.join(dataDir, 'no-web'),
+    auditKey: TEST_AUDIT_KEY,
+    dataKey: TEST_DATA_KEY,
     ...overrides,
   });
+  useKeyRing(loadKeyRing(config));
   await bootstrap(database.db, config);
   const app = await buildApp({ db: database.db, config, logger: false });
   await app.ready();

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
-  boolean, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid,
+  bigint, boolean, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core';
 
 const audited = {
@@ -42,12 +42,15 @@ export const persons = pgTable(
     gender: text('gender'),
     post: text('post'),
     birthDate: date('birth_date', { mode: 'string' }),
+    /** SM4 ciphertext (platform/crypto.ts), never the number itself */
     phone: text('phone'),
+    /** HMAC-SM3 blind index of the normalised number, for exact search by phone */
+    phoneIndex: text('phone_index'),
     partyMember: boolean('party_member').notNull().default(false),
     disabled: boolean('disabled').notNull().default(false),
     ...audited,
   },
-  (t) => [index('persons_unit_idx').on(t.unitId), index('persons_name_idx').on(t.name)],
+  (t) => [index('persons_unit_idx').on(t.unitId), index('persons_name_idx').on(t.name), index('persons_phone_index_idx').on(t.phoneIndex)],
 );
 
 export const roles = pgTable('roles', {
@@ -57,6 +60,8 @@ export const roles = pgTable('roles', {
   permissions: jsonb('permissions').$type<string[]>().notNull().default([]),
   scope: text('scope').$type<'all' | 'subtree' | 'unit' | 'self'>().notNull(),
   builtin: boolean('builtin').notNull().default(false),
+  /** 三员分立: system / security / audit for the three separated admin roles, null for business roles */
+  duty: text('duty').$type<'system' | 'security' | 'audit'>(),
   ...audited,
 });
 
@@ -72,8 +77,41 @@ export const users = pgTable('users', {
   failedAttempts: integer('failed_attempts').notNull().default(0),
   lockedUntil: timestamp('locked_until', { withTimezone: true }),
   lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
+  /** set by the first start and by an administrator's reset: the next login must choose a new password */
+  mustChangePassword: boolean('must_change_password').notNull().default(false),
+  passwordChangedAt: timestamp('password_changed_at', { withTimezone: true }).notNull().defaultNow(),
+  /** TOTP secret (SM4 ciphertext) once enrolled, and the one being enrolled until its first code is confirmed */
+  totpSecret: text('totp_secret'),
+  totpPendingSecret: text('totp_pending_secret'),
+  totpEnabledAt: timestamp('totp_enabled_at', { withTimezone: true }),
+  /** the last TOTP time step accepted: a code is good once */
+  totpLastStep: bigint('totp_last_step', { mode: 'number' }),
   ...audited,
 });
+
+/** The last password hashes of an account, so a new password is not one of the last few. */
+export const passwordHistory = pgTable(
+  'password_history',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    passwordHash: text('password_hash').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('password_history_user_idx').on(t.userId, t.createdAt)],
+);
+
+/** One-time recovery codes of a TOTP enrolment, hashed; a used one keeps its time. */
+export const recoveryCodes = pgTable(
+  'recovery_codes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    codeHash: text('code_hash').notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+  },
+  (t) => [index('recovery_codes_user_idx').on(t.userId)],
+);
 
 export const userRoles = pgTable(
   'user_roles',

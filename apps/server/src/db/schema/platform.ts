@@ -1,4 +1,4 @@
-import { bigint, bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { units, users } from './org.ts';
 
 /** Sessions live in the database so that several app processes share them. The id is a hash of the cookie token. */
@@ -30,11 +30,46 @@ export const auditLog = pgTable(
     action: text('action').notNull(),
     before: jsonb('before'),
     after: jsonb('after'),
+    /** the module the row belongs to (org, info, auth, security, audit …) */
+    module: text('module'),
+    /** success, failure (a refused login, a wrong code) or denied (403, another scope's record) */
+    result: text('result').notNull().default('success'),
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
+    /** sha256 for rows written before the chain was keyed, hmac-sm3 since */
+    alg: text('alg').notNull().default('sha256'),
   },
-  (t) => [index('audit_entity_idx').on(t.entity, t.entityId), index('audit_at_idx').on(t.at)],
+  (t) => [
+    index('audit_entity_idx').on(t.entity, t.entityId),
+    index('audit_at_idx').on(t.at),
+    index('audit_user_idx').on(t.username, t.id),
+    index('audit_action_idx').on(t.action, t.id),
+  ],
 );
+
+/**
+ * Audit rows older than the retention period, moved to a signed file before they were purged: the chain of the
+ * rows that remain starts from `head`, and `sig` (HMAC with the audit key) proves this record was not forged.
+ */
+export const auditArchives = pgTable('audit_archives', {
+  id: serial('id').primaryKey(),
+  fromId: bigint('from_id', { mode: 'number' }).notNull(),
+  toId: bigint('to_id', { mode: 'number' }).notNull(),
+  rows: integer('rows').notNull(),
+  head: text('head').notNull(),
+  file: text('file').notNull(),
+  fileSha256: text('file_sha256').notNull(),
+  archivedAt: timestamp('archived_at', { withTimezone: true }).notNull().defaultNow(),
+  sig: text('sig').notNull(),
+});
+
+/** The security administrator's policy: one row, edited with a version like any record. */
+export const securitySettings = pgTable('security_settings', {
+  id: integer('id').primaryKey(),
+  policy: jsonb('policy').$type<Record<string, unknown>>().notNull(),
+  version: integer('version').notNull().default(1),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
 
 /** Uploaded files, stored under the data folder; who may download follows the record they belong to. */
 export const files = pgTable('files', {

@@ -99,6 +99,7 @@ export const notificationSettings = pgTable('notification_settings', {
   userId: uuid('user_id')
     .primaryKey()
     .references(() => users.id, { onDelete: 'cascade' }),
+  /** SM4 ciphertext (platform/crypto.ts) */
   email: text('email'),
   emailEnabled: boolean('email_enabled').notNull().default(false),
   digestEnabled: boolean('digest_enabled').notNull().default(true),
@@ -115,7 +116,9 @@ export const unitWebhooks = pgTable(
     unitId: uuid('unit_id').notNull().references(() => units.id),
     kind: text('kind').$type<'wecom' | 'dingtalk'>().notNull(),
     name: text('name').notNull(),
+    /** SM4 ciphertext: the URL carries the robot's access key */
     url: text('url').notNull(),
+    /** SM4 ciphertext of DingTalk's signing secret; never sent back to the browser */
     secret: text('secret'),
     enabled: boolean('enabled').notNull().default(true),
     createdBy: uuid('created_by').references(() => users.id),
