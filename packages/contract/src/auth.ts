@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MySecurity } from './security.ts';
 
 export const DATA_SCOPES = ['all', 'subtree', 'unit', 'self'] as const;
 export const DataScopeKind = z.enum(DATA_SCOPES);
@@ -66,7 +67,9 @@ export const PERMISSIONS = {
   'reports:summary:write': '撰写工作总结',
   'notify:webhook:write': '维护单位群机器人',
   'system:calendar:write': '维护节假日调整',
-  'audit:log:read': '查看审计日志',
+  'security:policy:write': '设置密码与登录策略',
+  'security:account:manage': '解锁账号、重置动态口令、结束会话',
+  'audit:log:read': '查阅、校验与导出审计日志',
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 export const PermissionName = z.enum(Object.keys(PERMISSIONS) as [Permission, ...Permission[]]);
@@ -74,6 +77,8 @@ export const PermissionName = z.enum(Object.keys(PERMISSIONS) as [Permission, ..
 export const LoginBody = z.object({
   username: z.string().trim().min(1, '请输入用户名').max(64),
   password: z.string().min(1, '请输入密码').max(256),
+  /** the authenticator's 6-digit code or a recovery code, once the account has a second factor */
+  code: z.string().trim().max(20).optional(),
 });
 
 export const Me = z.object({
@@ -83,10 +88,12 @@ export const Me = z.object({
   roles: z.array(z.object({ id: z.string(), code: z.string(), name: z.string(), scope: DataScopeKind })),
   permissions: z.array(z.string()),
   scope: DataScopeKind,
+  security: MySecurity,
 });
 export type Me = z.infer<typeof Me>;
 
 export const ChangePasswordBody = z.object({
   oldPassword: z.string().min(1, '请输入原密码'),
+  // the security policy decides the rest (length, classes, history), on the server
   newPassword: z.string().min(8, '新密码至少 8 位').max(128),
 });

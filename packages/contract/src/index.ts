@@ -5,6 +5,7 @@ z.config(z.locales.zhCN());
 
 export * from './common.ts';
 export * from './auth.ts';
+export * from './security.ts';
 export * from './org.ts';
 export * from './campaigns.ts';
 export * from './study.ts';

@@ -1,21 +1,31 @@
 import { randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
+import { Algorithm, hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
+import { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import * as zxcvbnCommon from '@zxcvbn-ts/language-common';
+import type { SecurityPolicy } from '@luoshi/contract';
 
 const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number, opts: object) => Promise<Buffer>;
-const N = 2 ** 15;
-const r = 8;
-const p = 1;
-const KEY_LEN = 32;
-const MAXMEM = 128 * N * r * 2;
 
-/** scrypt, stored as `scrypt$N$r$p$salt$hash` so the cost can be raised later without breaking old hashes. */
+/** argon2id with OWASP's second recommended setting (19 MiB, two passes); the encoded hash carries its parameters. */
+const ARGON2 = { algorithm: Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+
 export async function hashPassword(password: string): Promise<string> {
-  const salt = randomBytes(16);
-  const key = await scrypt(password, salt, KEY_LEN, { N, r, p, maxmem: MAXMEM });
-  return ['scrypt', N, r, p, salt.toString('base64url'), key.toString('base64url')].join('$');
+  return argon2Hash(password, ARGON2);
 }
 
+/**
+ * Checks a password against a stored hash: argon2id, or the scrypt hashes written before
+ * (`scrypt$N$r$p$salt$hash`), which `needsRehash` reports so the login that proves the password replaces them.
+ */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  if (stored.startsWith('$argon2')) {
+    try {
+      return await argon2Verify(stored, password);
+    } catch {
+      return false;
+    }
+  }
   const [alg, n, rr, pp, salt, hash] = stored.split('$');
   if (alg !== 'scrypt' || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64url');
@@ -28,14 +38,38 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return timingSafeEqual(key, expected);
 }
 
-/** Password policy: at least 8 characters from at least three of: lower, upper, digit, symbol. */
-export function passwordProblem(password: string): string | null {
-  if (password.length < 8) return '密码至少 8 位';
+export function needsRehash(stored: string): boolean {
+  return !stored.startsWith(`$argon2id$v=19$m=${ARGON2.memoryCost},t=${ARGON2.timeCost},p=${ARGON2.parallelism}$`);
+}
+
+/**
+ * A hash of nothing anyone knows, with today's parameters: an unknown username is checked against it,
+ * so answering takes as long as for a real account.
+ */
+let dummy: Promise<string> | null = null;
+export const dummyHash = () => (dummy ??= hashPassword(randomBytes(24).toString('base64')));
+
+/** zxcvbn with its list of common passwords and keyboard patterns; built once, on first use. */
+let strength: ZxcvbnFactory | null = null;
+function estimator() {
+  return (strength ??= new ZxcvbnFactory({ dictionary: { ...zxcvbnCommon.dictionary }, graphs: zxcvbnCommon.adjacencyGraphs }));
+}
+
+/**
+ * What is wrong with a new password under the policy, or null. History (the last N passwords) is checked by the
+ * caller, which holds the hashes.
+ */
+export function passwordProblem(password: string, policy: Pick<SecurityPolicy, 'minLength' | 'minClasses'>, username?: string): string | null {
+  if (password.length < policy.minLength) return `密码至少 ${policy.minLength} 位`;
   const kinds = [/[a-z]/, /[A-Z]/, /\d/, /[^A-Za-z0-9]/].filter((re) => re.test(password)).length;
-  if (kinds < 3) return '密码须包含大写字母、小写字母、数字、符号中的至少三类';
+  if (kinds < policy.minClasses) return `密码须包含大写字母、小写字母、数字、符号中的至少${'零一二三四'[policy.minClasses]}类`;
+  if (username && username.length >= 3 && password.toLowerCase().includes(username.toLowerCase())) return '密码不能包含用户名';
+  // Score 3 of 4: "safely unguessable" against an online attack; a common password or a keyboard walk with a suffix scores lower.
+  if (estimator().check(password).score < 3) return '密码过于常见或容易猜测（如常用密码、键盘顺序、单词加年份），请换一个';
   return null;
 }
 
+/** A random initial password that satisfies any policy the contract allows (length ≤ 64, all four classes). */
 export function randomPassword(): string {
-  return `Ls-${randomBytes(9).toString('base64url')}9a`;
+  return `Ls-${randomBytes(12).toString('base64url')}#9a`;
 }
