@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DataScopeKind, PermissionName } from './auth.ts';
+import { Duty } from './security.ts';
 import { DateOnly, Id, listQuery, listResponse, QueryBool } from './common.ts';
 
 export const UNIT_TYPES = {
@@ -73,7 +74,10 @@ export const Person = z.object({
   gender: z.enum(['男', '女']).nullable(),
   post: z.string().nullable(),
   birthDate: z.string().nullable(),
+  /** masked (138****1234); the whole number comes from GET /api/org/persons/:id/phone, which is audited */
   phone: z.string().nullable(),
+  /** the caller may see the whole number: the person themself, or org:person:write over the person's unit */
+  phoneRevealable: z.boolean(),
   partyMember: z.boolean(),
   disabled: z.boolean(),
   username: z.string().nullable(),
@@ -81,6 +85,9 @@ export const Person = z.object({
   version: z.number().int(),
 });
 export type Person = z.infer<typeof Person>;
+
+export const PersonPhone = z.object({ phone: z.string().nullable() });
+export type PersonPhone = z.infer<typeof PersonPhone>;
 
 export const Phone = z
   .string()
@@ -121,6 +128,8 @@ export const Role = z.object({
   permissions: z.array(z.string()),
   scope: DataScopeKind,
   builtin: z.boolean(),
+  /** 三员分立: the separated admin duty of a built-in role, null for business roles */
+  duty: Duty.nullable(),
   version: z.number().int(),
 });
 export type Role = z.infer<typeof Role>;

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { DataKey, KeyRing } from './keys.ts';
+import { loadKeyRing, type DataKey, type KeyRing } from './keys.ts';
 
 /**
  * Personal data at rest (phone numbers, e-mail addresses, robot URLs and secrets, TOTP secrets): SM4-CBC with a
@@ -35,12 +35,24 @@ export function seal(plain: string, key: DataKey = keyRing().data): string {
   return [PREFIX + key.id, iv.toString('base64url'), ct.toString('base64url'), tag(key, iv, ct).toString('base64url')].join('.');
 }
 
+let reloadedAt = 0;
+/**
+ * A value sealed with a key this process does not hold: another process (keys:rotate against a shared PostgreSQL)
+ * has rotated the key files since the start. Reads them again, at most every ten seconds.
+ */
+function reloadFor(id: string): DataKey | undefined {
+  if (!ring?.settings || ring.source.data !== 'file' || Date.now() - reloadedAt < 10_000) return undefined;
+  reloadedAt = Date.now();
+  ring = loadKeyRing(ring.settings);
+  return [ring.data, ...ring.retired].find((k) => k.id === id);
+}
+
 /** A sealed value opened; throws when no key of the ring sealed it or its tag does not match (the value was altered). */
 export function open(sealed: string, keys: KeyRing = keyRing()): string {
   const parts = sealed.split('.');
   if (parts.length !== 5 || parts[0] !== 'sm4') throw new Error('不是加密字段');
   const [, id, ivText, ctText, tagText] = parts;
-  const key = [keys.data, ...keys.retired].find((k) => k.id === id);
+  const key = [keys.data, ...keys.retired].find((k) => k.id === id) ?? (keys === ring ? reloadFor(id) : undefined);
   if (!key) throw new Error(`缺少密钥 ${id}，无法解密`);
   const iv = Buffer.from(ivText, 'base64url');
   const ct = Buffer.from(ctText, 'base64url');
@@ -63,26 +75,42 @@ export function blindIndex(normalised: string, key: DataKey = keyRing().data): s
   return createHmac('sm3', key.index).update(normalised).digest('hex');
 }
 
+/**
+ * The blind indexes of a value under every key of the ring, current first: a search matches rows indexed before a
+ * rotation finished (or by a process still holding the older key) as well as those indexed since.
+ */
+export function blindIndexes(normalised: string, keys: KeyRing = keyRing()): string[] {
+  return [keys.data, ...keys.retired].map((k) => blindIndex(normalised, k));
+}
+
 /** Phone numbers compare by their digits: spaces, dashes and a +86 country code do not matter. */
 export function normalPhone(phone: string): string {
   const digits = phone.replace(/\D/g, '');
   return digits.length === 13 && digits.startsWith('86') ? digits.slice(2) : digits;
 }
 
-/** 138****1234; a landline 0971-****567 keeps its area code and last digits. */
+/**
+ * 138****1234; a landline 0971-****567 keeps its area code and last three digits; anything else its first and last
+ * two characters. A value already masked is returned as it is, so masking twice (a module, then the audit log) is
+ * harmless.
+ */
 export function maskPhone(phone: string | null | undefined): string | null {
   if (!phone) return phone ?? null;
   const p = phone.trim();
-  if (p.length <= 4) return '*'.repeat(p.length);
-  if (/^1\d{10}$/.test(p)) return `${p.slice(0, 3)}****${p.slice(7)}`;
-  const keep = Math.min(4, Math.floor(p.length / 3));
-  return `${p.slice(0, p.length - keep - 4)}****${p.slice(-keep)}`;
+  if (p.includes('*')) return p;
+  const digits = normalPhone(p);
+  if (/^1\d{10}$/.test(digits)) return `${digits.slice(0, 3)}****${digits.slice(7)}`;
+  const landline = /^(0\d{2,3})[-\s]?(\d{7,8})$/.exec(p);
+  if (landline) return `${landline[1]}-****${landline[2].slice(-3)}`;
+  if (p.length <= 6) return '*'.repeat(p.length);
+  return `${p.slice(0, 2)}****${p.slice(-2)}`;
 }
 
 /** z***@example.com */
 export function maskEmail(email: string | null | undefined): string | null {
   if (!email) return email ?? null;
   const at = email.indexOf('@');
+  if (email.includes('***')) return email;
   if (at < 1) return '***';
   return `${email[0]}***${email.slice(at)}`;
 }

@@ -30,6 +30,8 @@ export type KeyRing = {
   /** where the keys came from: files can be rotated by the application, the environment only by the deployer */
   source: { audit: 'env' | 'file'; data: 'env' | 'file' };
   dir: string;
+  /** what the ring was loaded from, to load it again when a value names a key it lacks (a rotation by another process) */
+  settings?: KeySettings;
 };
 
 export type KeySettings = { keysDir: string; auditKey?: string; dataKey?: string };
@@ -71,6 +73,14 @@ function keyFile(dir: string, name: string): Buffer {
 }
 
 export const RETIRED_DIR = 'retired';
+export const DATA_KEY_FILE = 'data.key';
+/**
+ * A rotation writes the new key here first and moves it over data.key only after the values are re-encrypted:
+ * while it exists, values may be sealed with either key, so both open them.
+ */
+export const PENDING_DATA_KEY_FILE = 'data.key.new';
+
+export const readKeyFile = (file: string) => parseSecret(fs.readFileSync(file, 'utf8'), file);
 
 export function loadKeyRing(s: KeySettings): KeyRing {
   const audit = s.auditKey ? parseSecret(s.auditKey, 'LUOSHI_AUDIT_KEY') : keyFile(s.keysDir, 'audit.key');
@@ -82,19 +92,22 @@ export function loadKeyRing(s: KeySettings): KeyRing {
     data = current;
     retired.push(...older);
   } else {
-    data = deriveDataKey(keyFile(s.keysDir, 'data.key'));
+    data = deriveDataKey(keyFile(s.keysDir, DATA_KEY_FILE));
+    const pending = path.join(s.keysDir, PENDING_DATA_KEY_FILE);
+    if (fs.existsSync(pending)) retired.push(deriveDataKey(readKeyFile(pending)));
   }
   const retiredDir = path.join(s.keysDir, RETIRED_DIR);
   if (fs.existsSync(retiredDir)) {
     for (const f of fs.readdirSync(retiredDir).sort()) {
-      if (f.endsWith('.key')) retired.push(deriveDataKey(parseSecret(fs.readFileSync(path.join(retiredDir, f), 'utf8'), f)));
+      if (f.endsWith('.key')) retired.push(deriveDataKey(readKeyFile(path.join(retiredDir, f))));
     }
   }
   return {
     audit,
     data,
-    retired: retired.filter((k) => k.id !== data.id),
+    retired: retired.filter((k, i) => k.id !== data.id && retired.findIndex((o) => o.id === k.id) === i),
     source: { audit: s.auditKey ? 'env' : 'file', data: s.dataKey ? 'env' : 'file' },
     dir: s.keysDir,
+    settings: { keysDir: s.keysDir, auditKey: s.auditKey, dataKey: s.dataKey },
   };
 }

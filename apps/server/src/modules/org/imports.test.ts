@@ -159,20 +159,35 @@ describe('person import 人员导入', () => {
       { line: 5, reason: '单位「不存在的局」不存在' },
       { line: 6, reason: '单位「乙县委宣传部」不在您的管辖范围内' },
       { line: 7, reason: '出生日期「1990-13-01」不是有效日期，应为 YYYY-MM-DD' },
-      { line: 8, reason: '手机号「1380000」应为 11 位手机号或带区号的固定电话' },
+      { line: 8, reason: '手机号「13****00」应为 11 位手机号或带区号的固定电话' },
       { line: 9, reason: '性别「男士」应为“男”或“女”；是否党员「群众」应填“是”或“否”' },
       { line: 10, reason: expect.stringMatching(/^单位「办公室」有 2 个同名单位，请填写完整路径，如 「.*办公室」、「.*办公室」$/) },
       { line: 11, reason: `「${city.city.name}/甲县委宣传部」已有同名人员「已在册」，如确为不同人员请在人员管理中单独添加` },
       { line: 12, reason: `与第 2 行重复：「${city.city.name}/甲县委宣传部」的「张明」` },
     ]);
     expect(await count(persons)).toBe(personsBefore);
+    // The sheet waits for confirmation in the database with its phones sealed; the preview shows them masked.
+    expect(preview.sample.find((r: { name: string }) => r.name === '张明')).toMatchObject({ phone: '138****1234' });
+    const [waiting] = await ctx.db.select().from(importBatches).where(eq(importBatches.id, preview.id));
+    expect(JSON.stringify(waiting)).not.toMatch(/13800001234|8123456/);
 
     expect((await liaisonA.post(`/api/org/imports/${preview.id}/confirm`)).json().written).toBe(3);
     const list = (await liaisonA.get(`/api/org/persons?unitId=${city.countyA.id}&pageSize=200`)).json().data as Record<string, unknown>[];
-    expect(list.find((p) => p.name === '张明')).toMatchObject({
-      unitId: city.countyA.id, post: '副部长', gender: '男', birthDate: '1985-07-01', phone: '13800001234', partyMember: true,
+    const zhang = list.find((p) => p.name === '张明')!;
+    expect(zhang).toMatchObject({
+      unitId: city.countyA.id, post: '副部长', gender: '男', birthDate: '1985-07-01', phone: '138****1234', partyMember: true,
     });
-    expect(list.find((p) => p.name === '刘芳')).toMatchObject({ unitId: city.branchA.id, phone: '0931-8123456', partyMember: false });
+    expect(list.find((p) => p.name === '刘芳')).toMatchObject({ unitId: city.branchA.id, phone: '0931-****456', partyMember: false });
+    expect((await liaisonA.get(`/api/org/persons/${zhang.id}/phone`)).json()).toEqual({ phone: '13800001234' });
+    expect((await liaisonA.get('/api/org/persons?q=13800001234')).json().data.map((p: { id: string }) => p.id)).toEqual([zhang.id]);
+    const [stored] = await ctx.db.select({ phone: persons.phone }).from(persons).where(eq(persons.id, zhang.id as string));
+    expect(stored.phone).toMatch(/^sm4\./);
+    const written = await ctx.db.select().from(auditLog).where(and(eq(auditLog.action, 'import'), eq(auditLog.entityId, zhang.id as string)));
+    expect(written[0].after).toMatchObject({ name: '张明', phone: '138****1234' });
+    expect(JSON.stringify(written)).not.toMatch(/13800001234|sm4\./);
+    // Once written, the batch keeps its counts and bad lines, not the people.
+    const [done] = await ctx.db.select().from(importBatches).where(eq(importBatches.id, preview.id));
+    expect(done.rows).toEqual([]);
     expect(list.find((p) => p.name === '王小二')).toMatchObject({ unitName: '办公室', birthDate: '1988-02-03' });
     expect(await count(persons)).toBe(personsBefore + 3);
   });

@@ -12,9 +12,11 @@ import type { DbLike } from '../../db/client.ts';
 import { importBatches, persons, units } from '../../db/schema/index.ts';
 import { audit, type Actor } from '../../platform/audit.ts';
 import { shanghaiDate } from '../../platform/calendar.ts';
+import { maskPhone, sealOrNull } from '../../platform/crypto.ts';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts';
 import { pathInScope, type DataScope } from '../../platform/scope.ts';
 import type { Caller } from '../../platform/session.ts';
+import { maskedPhoneOf, personAudit, phoneColumns, phoneOf } from './persons.ts';
 import { getUnitInScope, namePathOf } from './units.ts';
 import { cellDate, cellText, readSheet, xlsxBuffer, type SheetRow, type XlsxColumn } from './xlsx.ts';
 
@@ -38,6 +40,7 @@ type PersonImportRow = {
   post: string | null;
   gender: '男' | '女' | null;
   birthDate: string | null;
+  /** sealed: the batch waits in the database between preview and confirm */
   phone: string | null;
   partyMember: boolean;
 };
@@ -241,7 +244,7 @@ export async function previewPersons(db: DbLike, scope: DataScope, rows: SheetRo
     else if (birthDate && (birthDate > today || birthDate < '1900-01-01')) problems.push(`出生日期「${birthDate}」不在合理范围内`);
 
     const phoneText = cellText(cells.get('手机号') ?? null).replace(/\s+/g, '');
-    if (phoneText && !Phone.safeParse(phoneText).success) problems.push(`手机号「${phoneText}」应为 11 位手机号或带区号的固定电话`);
+    if (phoneText && !Phone.safeParse(phoneText).success) problems.push(`手机号「${maskPhone(phoneText)}」应为 11 位手机号或带区号的固定电话`);
 
     const partyText = cellText(cells.get('是否党员') ?? null);
     if (partyText && partyText !== '是' && partyText !== '否') problems.push(`是否党员「${partyText}」应填“是”或“否”`);
@@ -257,7 +260,7 @@ export async function previewPersons(db: DbLike, scope: DataScope, rows: SheetRo
             post: post || null,
             gender,
             birthDate: birthDate === 'bad' ? null : birthDate,
-            phone: phoneText || null,
+            phone: sealOrNull(phoneText),
             partyMember: partyText === '是',
           }
         : null,
@@ -295,7 +298,7 @@ function sampleOf(kind: ImportKind, rows: (UnitImportRow | PersonImportRow)[]) {
       return { line: u.line, name: u.name, parent: u.parentPath, type: UNIT_TYPES[u.type], sort: u.sort };
     }
     const p = r as PersonImportRow;
-    return { line: p.line, name: p.name, unit: p.unitPath, post: p.post, gender: p.gender, birthDate: p.birthDate, phone: p.phone, partyMember: p.partyMember };
+    return { line: p.line, name: p.name, unit: p.unitPath, post: p.post, gender: p.gender, birthDate: p.birthDate, phone: maskedPhoneOf(p), partyMember: p.partyMember };
   });
 }
 
@@ -360,9 +363,9 @@ async function writePersons(tx: DbLike, scope: DataScope, actor: Actor, rows: Pe
     if (same) throw stale(r.line, `「${r.unitPath}」已有同名人员「${r.name}」`);
     const [row] = await tx
       .insert(persons)
-      .values({ unitId: r.unitId, name: r.name, post: r.post, gender: r.gender, birthDate: r.birthDate, phone: r.phone, partyMember: r.partyMember })
+      .values({ unitId: r.unitId, name: r.name, post: r.post, gender: r.gender, birthDate: r.birthDate, ...phoneColumns(phoneOf(r)), partyMember: r.partyMember })
       .returning();
-    await audit(tx, actor, { entity: 'person', entityId: row.id, action: 'import', after: row });
+    await audit(tx, actor, { entity: 'person', entityId: row.id, action: 'import', after: personAudit(row) });
     written++;
   }
   return written;
@@ -387,7 +390,8 @@ export async function confirmImport(tx: DbLike, caller: Caller, actor: Actor, id
     kind === 'units'
       ? await writeUnits(tx, caller.scope, actor, batch.rows as unknown as UnitImportRow[])
       : await writePersons(tx, caller.scope, actor, batch.rows as unknown as PersonImportRow[]);
-  await tx.update(importBatches).set({ status: 'confirmed', confirmedAt: new Date() }).where(eq(importBatches.id, id));
+  // The rows themselves (names, phones) are not kept once written: the count and the bad lines remain.
+  await tx.update(importBatches).set({ status: 'confirmed', confirmedAt: new Date(), rows: [] }).where(eq(importBatches.id, id));
   await audit(tx, actor, {
     entity: 'import_batch',
     entityId: id,

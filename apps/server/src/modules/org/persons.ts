@@ -1,11 +1,12 @@
 import { and, asc, eq, gt, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Account, Person } from '@luoshi/contract';
-import type { Db, DbLike } from '../../db/client.ts';
+import type { DbLike } from '../../db/client.ts';
 import { persons, roles, units, userRoles, users } from '../../db/schema/index.ts';
 import { audit, type Actor } from '../../platform/audit.ts';
-import { badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts';
+import { blindIndex, blindIndexes, maskPhone, normalPhone, openOrNull, sealOrNull } from '../../platform/crypto.ts';
+import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts';
 import { envelope, likeText, orderOf, pageOf, type ListParams } from '../../platform/list.ts';
-import { ownedBy, unitInScope, type DataScope } from '../../platform/scope.ts';
+import { ownedBy, pathInScope, unitInScope, type DataScope } from '../../platform/scope.ts';
 import { endSessionsOf, type Caller } from '../../platform/session.ts';
 import { problemGranting } from './roles.ts';
 import { getUnitInScope, unitNamePaths } from './units.ts';
@@ -44,15 +45,76 @@ export async function accountsOf(db: DbLike, personIds: string[]): Promise<Map<s
   return out;
 }
 
-/** Maps rows to the contract, with unit names and logins; the password hash never leaves the users table. */
-export async function presentPersons(db: DbLike, rows: PersonRow[]): Promise<Person[]> {
-  const [paths, accounts] = await Promise.all([
+// ---- phone numbers 手机号: sealed at rest, masked on screen, revealed one at a time to those who keep the records ----
+
+/** The stored form of a phone number: SM4-sealed, with the blind index of its digits for exact search. */
+export function phoneColumns(phone: string | null | undefined): { phone: string | null; phoneIndex: string | null } {
+  const p = phone?.trim() || null;
+  return { phone: sealOrNull(p), phoneIndex: p ? blindIndex(normalPhone(p)) : null };
+}
+
+/** The number as typed; throws a 409 in plain words when the value cannot be opened (key missing, value altered). */
+export function phoneOf(row: Pick<PersonRow, 'phone'>): string | null {
+  try {
+    return openOrNull(row.phone);
+  } catch {
+    throw new AppError(409, 'UNREADABLE', '手机号无法解密：密钥缺失或数据已被改动，请联系安全管理员');
+  }
+}
+
+/** 138****1234 for lists and the audit log; a value that cannot be opened shows as stars rather than failing the list. */
+export function maskedPhoneOf(row: Pick<PersonRow, 'phone'>): string | null {
+  try {
+    return maskPhone(openOrNull(row.phone));
+  } catch {
+    return '***';
+  }
+}
+
+/** A person row as the audit log keeps it: the phone masked, neither its ciphertext nor its index. */
+export function personAudit(row: PersonRow) {
+  const { phoneIndex: _i, ...rest } = row;
+  return { ...rest, phone: maskedPhoneOf(row) };
+}
+
+/** A search text that is a phone number: digits with the usual separators, long enough to be a whole number. */
+export function phoneLike(q: string): string | null {
+  if (!/^[\d\s+()-]+$/.test(q)) return null;
+  const n = normalPhone(q);
+  return n.length >= 7 ? n : null;
+}
+
+/**
+ * Who may see a whole phone number: the person themself, and those who keep the records of the person's unit
+ * (org:person:write over it). Everyone else who may list the person sees 138****1234.
+ */
+export function mayRevealPhone(caller: Caller, person: { id: string }, unitIdPath: string | undefined): boolean {
+  if (caller.personId && person.id === caller.personId) return true;
+  return caller.permissions.has('org:person:write') && !!unitIdPath && pathInScope(caller.scope, unitIdPath);
+}
+
+async function unitIdPaths(db: DbLike, unitIds: string[]): Promise<Map<string, string>> {
+  const ids = [...new Set(unitIds)];
+  if (!ids.length) return new Map();
+  const rows = await db.select({ id: units.id, path: units.path }).from(units).where(inArray(units.id, ids));
+  return new Map(rows.map((u) => [u.id, u.path]));
+}
+
+/**
+ * Maps rows to the contract, with unit names and logins; the password hash never leaves the users table. Phones are
+ * masked, and `phoneRevealable` tells the screen whether to offer 显示; an export passes `fullPhones` to write the
+ * whole number where the viewer may see it.
+ */
+export async function presentPersons(db: DbLike, rows: PersonRow[], viewer: Caller, opts: { fullPhones?: boolean } = {}): Promise<Person[]> {
+  const [paths, accounts, idPaths] = await Promise.all([
     unitNamePaths(db, rows.map((r) => r.unitId)),
     accountsOf(db, rows.map((r) => r.id)),
+    viewer.permissions.has('org:person:write') ? unitIdPaths(db, rows.map((r) => r.unitId)) : Promise.resolve(new Map<string, string>()),
   ]);
   return rows.map((r) => {
     const unitPath = paths.get(r.unitId) ?? '';
     const account = accounts.get(r.id) ?? null;
+    const revealable = !!r.phone && mayRevealPhone(viewer, r, idPaths.get(r.unitId));
     return {
       id: r.id,
       unitId: r.unitId,
@@ -62,7 +124,8 @@ export async function presentPersons(db: DbLike, rows: PersonRow[]): Promise<Per
       gender: r.gender === '男' || r.gender === '女' ? r.gender : null,
       post: r.post,
       birthDate: r.birthDate,
-      phone: r.phone,
+      phone: revealable && opts.fullPhones ? phoneOf(r) : maskedPhoneOf(r),
+      phoneRevealable: revealable,
       partyMember: r.partyMember,
       disabled: r.disabled,
       username: account?.username ?? null,
@@ -72,8 +135,18 @@ export async function presentPersons(db: DbLike, rows: PersonRow[]): Promise<Per
   });
 }
 
-export async function presentPerson(db: DbLike, row: PersonRow): Promise<Person> {
-  return (await presentPersons(db, [row]))[0];
+export async function presentPerson(db: DbLike, row: PersonRow, viewer: Caller): Promise<Person> {
+  return (await presentPersons(db, [row], viewer))[0];
+}
+
+/** The whole number of one person, for those who may see it (else 403; a person out of scope is 404), audited as a read of personal data. */
+export async function revealPhone(tx: DbLike, caller: Caller, actor: Actor, id: string): Promise<{ phone: string | null }> {
+  const row = await getPersonInScope(tx, caller.scope, id);
+  const idPaths = await unitIdPaths(tx, [row.unitId]);
+  if (!mayRevealPhone(caller, row, idPaths.get(row.unitId))) throw forbidden('只有本人和负责该单位人员管理的用户可以查看完整手机号');
+  const phone = phoneOf(row);
+  await audit(tx, actor, { entity: 'person', entityId: id, action: 'read_pii', after: { field: 'phone', phone: maskPhone(phone) } });
+  return { phone };
 }
 
 /** A person the caller may see, or 404. */
@@ -95,7 +168,11 @@ export type PersonFilters = {
 
 function personFilters(scope: DataScope, q: PersonFilters): SQL {
   const where: SQL[] = [personInScope(scope)];
-  if (q.q) where.push(ilike(persons.name, likeText(q.q)));
+  if (q.q) {
+    // A whole phone number finds its person through the blind index; the name never holds digits.
+    const phone = phoneLike(q.q);
+    where.push(phone ? inArray(persons.phoneIndex, blindIndexes(phone)) : ilike(persons.name, likeText(q.q)));
+  }
   if (q.unitId) {
     where.push(
       q.direct
@@ -111,8 +188,8 @@ function personFilters(scope: DataScope, q: PersonFilters): SQL {
 const personSortColumns = { name: persons.name, birthDate: persons.birthDate, unit: units.path };
 const personDefaultOrder = [asc(units.path), asc(persons.name), asc(persons.id)];
 
-export async function listPersons(db: DbLike, scope: DataScope, q: ListParams & PersonFilters) {
-  const cond = personFilters(scope, q);
+export async function listPersons(db: DbLike, caller: Caller, q: ListParams & PersonFilters, opts: { fullPhones?: boolean } = {}) {
+  const cond = personFilters(caller.scope, q);
   const { limit, offset } = pageOf(q);
   const [rows, [{ total }]] = await Promise.all([
     db
@@ -125,7 +202,15 @@ export async function listPersons(db: DbLike, scope: DataScope, q: ListParams & 
       .offset(offset),
     db.select({ total: sql<number>`count(*)::int` }).from(persons).where(cond),
   ]);
-  return envelope(await presentPersons(db, rows.map((r) => r.person)), total, q);
+  return envelope(await presentPersons(db, rows.map((r) => r.person), caller, opts), total, q);
+}
+
+/** The filters of a list or an export as the audit log keeps them: a phone searched for is masked. */
+export function auditedFilters(q: PersonFilters & Partial<ListParams>) {
+  const { q: text, ...rest } = q;
+  if (!text) return rest;
+  const phone = phoneLike(text);
+  return { ...rest, q: phone ? maskPhone(phone) : text };
 }
 
 export const PERSON_EXPORT_COLUMNS: XlsxColumn[] = [
@@ -183,11 +268,11 @@ export async function createPerson(tx: DbLike, scope: DataScope, actor: Actor, i
       gender: input.gender ?? null,
       post: input.post || null,
       birthDate: input.birthDate ?? null,
-      phone: input.phone || null,
+      ...phoneColumns(input.phone),
       partyMember: input.partyMember,
     })
     .returning();
-  await audit(tx, actor, { entity: 'person', entityId: row.id, action: 'create', after: row });
+  await audit(tx, actor, { entity: 'person', entityId: row.id, action: 'create', after: personAudit(row) });
   return row;
 }
 
@@ -204,12 +289,13 @@ export async function updatePerson(
   if (patch.disabled === true && id === scope.personId) throw badRequest('不能停用本人');
   // Moving someone to another unit needs that unit in scope too, or a county could hand its people to another.
   if (patch.unitId && patch.unitId !== before.unitId) await placeableUnit(tx, scope, patch.unitId);
-  const { version: _v, ...fields } = patch;
+  const { version: _v, phone, ...fields } = patch;
   if (fields.post === '') fields.post = null;
-  if (fields.phone === '') fields.phone = null;
+  // Leaving the phone out keeps it; null (or an empty text) clears it.
+  const phoneSet = phone === undefined ? {} : phoneColumns(phone);
   const [after] = await tx
     .update(persons)
-    .set({ ...fields, version: before.version + 1, updatedAt: new Date() })
+    .set({ ...fields, ...phoneSet, version: before.version + 1, updatedAt: new Date() })
     .where(eq(persons.id, id))
     .returning();
   const [account] = await tx.select({ id: users.id, disabled: users.disabled }).from(users).where(eq(users.personId, id));
@@ -232,10 +318,10 @@ export async function updatePerson(
   if (account && patch.disabled === true && !account.disabled) {
     // Someone who has left must not keep signing in.
     await tx.update(users).set({ disabled: true, updatedAt: new Date() }).where(eq(users.id, account.id));
-    await endSessionsOf(tx as unknown as Db, [account.id]);
+    await endSessionsOf(tx, [account.id], actor);
     await audit(tx, actor, { entity: 'user', entityId: account.id, action: 'disable', before: { disabled: false }, after: { disabled: true, reason: '人员已停用' } });
   }
   const action = patch.disabled === true ? 'disable' : patch.disabled === false ? 'enable' : 'update';
-  await audit(tx, actor, { entity: 'person', entityId: id, action, before, after });
+  await audit(tx, actor, { entity: 'person', entityId: id, action, before: personAudit(before), after: personAudit(after) });
   return after;
 }

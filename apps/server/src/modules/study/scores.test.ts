@@ -222,4 +222,15 @@ describe('学习平台积分导入', () => {
     expect(month.statusCode).toBe(400);
     expect(month.json().error.message).toContain('月份格式应为 YYYY-MM');
   });
+
+  it('matches a sealed phone however it is written, never one of another county, and keeps unmatched numbers masked', async () => {
+    await makePerson(ctx.db, city.branchB, { name: '孙九', phone: '13800000009' });
+    const csv = scoresCsv([HEADER, ['1', '赵六', '', '+86 138-0000-0006', '50'], ['2', '孙九', '', '13800000009', '60']]);
+    const upload6 = await ok(upload(liaisonA, '六月.csv', csv, { month: '2026-06' }), 201);
+    const mapped = await ok(liaisonA.post(`/api/study/scores/imports/${upload6.id}/mapping`, MAPPING));
+    expect(mapped.matched.map((m: { personName: string }) => m.personName)).toEqual(['赵六']);
+    expect(mapped.unmatched).toEqual([{ line: 3, reason: '未找到手机号为「138****0009」的「孙九」：人员不存在或不在您的管辖范围内' }]);
+    const [kept] = await ctx.db.select({ unmatched: studyScoreImports.unmatched }).from(studyScoreImports).where(eq(studyScoreImports.id, upload6.id));
+    expect(JSON.stringify(kept)).not.toContain('13800000009');
+  });
 });

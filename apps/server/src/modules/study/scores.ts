@@ -5,6 +5,7 @@ import { ScoreImportFields, type HalfYearReport, type RankingRow, type ScoreImpo
 import type { DbLike } from '../../db/client.ts';
 import { persons, studyScoreImports, studyScores, units, users, type ScoreMatchRow, type ScoreSheetRow } from '../../db/schema/index.ts';
 import { audit, type Actor } from '../../platform/audit.ts';
+import { blindIndexes, maskPhone, normalPhone } from '../../platform/crypto.ts';
 import { AppError, badRequest, conflict, notFound } from '../../platform/errors.ts';
 import { envelope, orderOf, pageOf, type ListParams } from '../../platform/list.ts';
 import { ownedBy, pathInScope, unitInScope, type DataScope } from '../../platform/scope.ts';
@@ -26,6 +27,8 @@ function decodeCsv(content: Buffer): string {
   } catch {
     text = new TextDecoder('gb18030').decode(content);
   }
+  // A NUL is never text: the file is UTF-16 ("Unicode text") or not a CSV at all, and PostgreSQL would refuse it.
+  if (text.includes('\0')) throw badRequest('文件中含有空字符，不是 UTF-8 或 GBK 编码的 CSV：请在 Excel 或 WPS 中另存为 .xlsx 或 CSV（UTF-8）后再导入');
   return text.replace(/^\uFEFF/, '');
 }
 
@@ -196,7 +199,6 @@ async function ownImport(db: DbLike, caller: Caller, id: string, lock = false): 
 const refSegments = (text: string) => text.split(/[/／\\]/).map((s) => s.trim()).filter(Boolean);
 const endsWith = (segments: string[], ref: string[]) =>
   ref.length <= segments.length && ref.every((r, i) => segments[segments.length - ref.length + i] === r);
-const normalPhone = (t: string) => t.replace(/[\s-]/g, '');
 
 /**
  * Matches every row to one person of the caller's units: by phone, or by name within the named unit (a name or a
@@ -216,16 +218,18 @@ export async function matchRows(db: DbLike, scope: DataScope, headers: string[],
     .filter((u) => pathInScope(scope, u.path))
     .map((u) => ({ ...u, segments: namePathOf(u.path, names).split('/') }));
   const people = await db
-    .select({ id: persons.id, name: persons.name, phone: persons.phone, unitId: persons.unitId, unitPath: units.path })
+    .select({ id: persons.id, name: persons.name, phoneIndex: persons.phoneIndex, unitId: persons.unitId, unitPath: units.path })
     .from(persons)
     .innerJoin(units, eq(units.id, persons.unitId))
     .where(and(unitInScope(scope, persons.unitId), eq(persons.disabled, false)));
   const byName = new Map<string, typeof people>();
-  const byPhone = new Map<string, typeof people>();
+  // Phones are sealed: a row's number meets a person through the blind index of its digits, never in the clear.
+  const byIndex = new Map<string, typeof people>();
   for (const p of people) {
     byName.set(p.name, [...(byName.get(p.name) ?? []), p]);
-    if (p.phone) byPhone.set(normalPhone(p.phone), [...(byPhone.get(normalPhone(p.phone)) ?? []), p]);
+    if (p.phoneIndex) byIndex.set(p.phoneIndex, [...(byIndex.get(p.phoneIndex) ?? []), p]);
   }
+  const byPhone = (phone: string) => blindIndexes(phone).flatMap((i) => byIndex.get(i) ?? []);
 
   const matched: ScoreMatchRow[] = [];
   const unmatched: { line: number; reason: string }[] = [];
@@ -234,6 +238,8 @@ export async function matchRows(db: DbLike, scope: DataScope, headers: string[],
     const name = (cells[nameIdx] ?? '').trim();
     const unitText = unitIdx >= 0 ? (cells[unitIdx] ?? '').trim() : '';
     const phone = phoneIdx >= 0 ? normalPhone(cells[phoneIdx] ?? '') : '';
+    // The reasons are kept with the batch: the number in them is masked.
+    const shown = maskPhone(phone);
     const score = parseScore(cells[scoreIdx] ?? '');
     const problems: string[] = [];
     if (!name) problems.push('缺少姓名');
@@ -241,9 +247,9 @@ export async function matchRows(db: DbLike, scope: DataScope, headers: string[],
     let person: (typeof people)[number] | null = null;
     if (name) {
       if (phone) {
-        const found = byPhone.get(phone) ?? [];
-        if (found.length > 1) problems.push(`手机号「${phone}」对应多名人员，无法确定`);
-        else if (found.length === 1 && found[0].name !== name) problems.push(`手机号「${phone}」登记的人员不是「${name}」`);
+        const found = byPhone(phone);
+        if (found.length > 1) problems.push(`手机号「${shown}」对应多名人员，无法确定`);
+        else if (found.length === 1 && found[0].name !== name) problems.push(`手机号「${shown}」登记的人员不是「${name}」`);
         else if (found.length === 1) person = found[0];
       }
       if (!person && !problems.length && !(phone && !unitText)) {
@@ -257,7 +263,7 @@ export async function matchRows(db: DbLike, scope: DataScope, headers: string[],
           else person = found[0];
         }
       } else if (!person && !problems.length) {
-        problems.push(`未找到手机号为「${phone}」的「${name}」：人员不存在或不在您的管辖范围内`);
+        problems.push(`未找到手机号为「${shown}」的「${name}」：人员不存在或不在您的管辖范围内`);
       }
     }
     if (person && !problems.length) {

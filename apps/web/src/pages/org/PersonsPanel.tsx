@@ -1,5 +1,6 @@
 import { DownloadOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
-import { App, Button, Checkbox, DatePicker, Form, Input, Modal, Radio, Select, Space, Switch, Table, Tag } from 'antd';
+import { App, Button, Checkbox, DatePicker, Form, Input, Modal, Radio, Select, Space, Switch, Table, Tag, Typography } from 'antd';
+import type { PersonPhone } from '@luoshi/contract';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
@@ -22,8 +23,40 @@ type PersonValues = {
   post?: string;
   birthDate?: Dayjs | null;
   phone?: string;
+  /** editing: remove the number on file (an empty phone field keeps it) */
+  clearPhone?: boolean;
   partyMember: boolean;
 };
+
+/**
+ * A phone as lists show it, 138****1234, with 显示 for those who may see the whole number: each look is fetched
+ * (and audited) on the server, and kept on screen only until 隐藏.
+ */
+function PhoneCell({ person }: { person: Person }) {
+  const { t } = useTranslation();
+  const showError = useShowError();
+  const [full, setFull] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
+  if (!person.phone) return <>—</>;
+  const reveal = () => {
+    setLoading(true);
+    api
+      .get<PersonPhone>(`/api/org/persons/${person.id}/phone`)
+      .then((r) => setFull(r.phone ?? ''))
+      .catch(showError)
+      .finally(() => setLoading(false));
+  };
+  return (
+    <Space size={4}>
+      <span>{full ?? person.phone}</span>
+      {person.phoneRevealable && (
+        <Typography.Link onClick={full ? () => setFull(null) : reveal} disabled={loading} style={{ fontSize: 12 }}>
+          {full ? t('person.phoneHide') : t('person.phoneShow')}
+        </Typography.Link>
+      )}
+    </Space>
+  );
+}
 
 function PersonDrawer({ person, unitId, onClose }: { person?: Person; unitId?: string | null; onClose: () => void }) {
   const { t } = useTranslation();
@@ -39,10 +72,12 @@ function PersonDrawer({ person, unitId, onClose }: { person?: Person; unitId?: s
         gender: v.gender ?? null,
         post: v.post || null,
         birthDate: v.birthDate ? v.birthDate.format('YYYY-MM-DD') : null,
-        phone: v.phone || null,
         partyMember: !!v.partyMember,
       };
-      return person ? api.patch<Person>(`/api/org/persons/${person.id}`, { ...body, version: person.version }) : api.post<Person>('/api/org/persons', body);
+      if (!person) return api.post<Person>('/api/org/persons', { ...body, phone: v.phone || null });
+      // The form never holds the number on file: left empty it stays as it is, typed anew it is replaced.
+      const phone = v.clearPhone ? { phone: null } : v.phone ? { phone: v.phone } : {};
+      return api.patch<Person>(`/api/org/persons/${person.id}`, { ...body, ...phone, version: person.version });
     },
     onSuccess: () => {
       void message.success(person ? t('common.saved') : t('person.created'));
@@ -59,7 +94,7 @@ function PersonDrawer({ person, unitId, onClose }: { person?: Person; unitId?: s
         layout="vertical"
         initialValues={
           person
-            ? { ...person, post: person.post ?? undefined, phone: person.phone ?? undefined, birthDate: person.birthDate ? dayjs(person.birthDate) : null }
+            ? { ...person, post: person.post ?? undefined, phone: undefined, birthDate: person.birthDate ? dayjs(person.birthDate) : null }
             : { unitId: unitId ?? undefined, partyMember: false }
         }
         onFinish={(v) => submit(v)}
@@ -82,10 +117,16 @@ function PersonDrawer({ person, unitId, onClose }: { person?: Person; unitId?: s
         <Form.Item
           name="phone"
           label={t('person.phone')}
+          extra={person?.phone ? t('person.phoneKeep', { masked: person.phone }) : undefined}
           rules={[{ pattern: /^1\d{10}$|^0\d{2,3}-?\d{7,8}$/, message: t('person.phoneRule') }]}
         >
-          <Input maxLength={20} />
+          <Input maxLength={20} placeholder={person?.phone ?? undefined} autoComplete="off" />
         </Form.Item>
+        {person?.phone && (
+          <Form.Item name="clearPhone" valuePropName="checked" style={{ marginTop: -12 }}>
+            <Checkbox>{t('person.phoneClear')}</Checkbox>
+          </Form.Item>
+        )}
         <Form.Item name="partyMember" label={t('person.partyMember')} valuePropName="checked">
           <Switch />
         </Form.Item>
@@ -244,7 +285,7 @@ export function PersonsPanel({ unitId }: { unitId: string | null }) {
           { title: t('person.unit'), dataIndex: 'unitName', width: 160 },
           { title: t('person.post'), dataIndex: 'post', width: 140, render: (v: string | null) => v ?? '—' },
           { title: t('person.birthDate'), dataIndex: 'birthDate', width: 110, render: (v: string | null) => v ?? '—' },
-          { title: t('person.phone'), dataIndex: 'phone', width: 130, render: (v: string | null) => v ?? '—' },
+          { title: t('person.phone'), dataIndex: 'phone', width: 160, render: (_: string | null, r) => <PhoneCell key={r.id} person={r} /> },
           { title: t('person.partyMember'), dataIndex: 'partyMember', width: 90, render: (v: boolean) => (v ? <Tag color="red">{t('person.party')}</Tag> : '—') },
           {
             title: t('person.account'),
