@@ -1,6 +1,6 @@
 // 通知与提醒: the notification centre, reminders in the working-day calendar, e-mail and group-robot channels, holiday adjustments.
 import { z } from 'zod';
-import { DateOnly, Id, listQuery, listResponse, QueryBool, Timestamp } from './common.ts';
+import { DateOnly, Id, Int, listQuery, listResponse, QueryBool, Timestamp } from './common.ts';
 
 export const NotificationKind = z.enum(['reminder', 'overdue', 'digest', 'bulletin', 'review', 'test']);
 
@@ -37,14 +37,18 @@ export type NotificationSettings = z.infer<typeof NotificationSettings>;
 export const WebhookKind = z.enum(['wecom', 'dingtalk']);
 export type WebhookKind = z.infer<typeof WebhookKind>;
 
-/** A unit's group robot; the secret never leaves the server, only whether one is set. */
+/**
+ * A unit's group robot. Its URL carries the robot's access key and its secret signs the messages: neither leaves the
+ * server. The page sees the URL masked (https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=****3f2a) and whether
+ * a secret is set.
+ */
 export const UnitWebhook = z.object({
   id: Id,
   unitId: Id,
   unitName: z.string(),
   kind: WebhookKind,
   name: z.string(),
-  url: z.string(),
+  maskedUrl: z.string(),
   hasSecret: z.boolean(),
   enabled: z.boolean(),
   updatedAt: Timestamp,
@@ -53,12 +57,17 @@ export const UnitWebhook = z.object({
 export type UnitWebhook = z.infer<typeof UnitWebhook>;
 export const UnitWebhookList = z.object({ data: z.array(UnitWebhook) });
 
+/**
+ * The form of a robot's address; the server checks the rest when it is saved and again at every use: https only
+ * (http only to an intranet gateway the deployer lists), never an address of the server itself or of a private,
+ * link-local or reserved network.
+ */
 const WebhookUrl = z
   .string()
   .trim()
   .min(1, '请填写机器人地址')
-  .max(1000)
-  .regex(/^https?:\/\//, '机器人地址应以 http:// 或 https:// 开头');
+  .max(1000, '机器人地址最多 1000 个字符')
+  .regex(/^https?:\/\//i, '机器人地址应以 https:// 开头');
 
 export const CreateWebhookBody = z.object({
   unitId: Id,
@@ -70,12 +79,12 @@ export const CreateWebhookBody = z.object({
 });
 export type CreateWebhookBody = z.input<typeof CreateWebhookBody>;
 
-/** `secret`: omitted keeps the current one, '' or null removes it. */
+/** Both are write-only. `url`: omitted or '' keeps the stored one. `secret`: omitted keeps it, '' or null removes it. */
 export const UpdateWebhookBody = z.object({
-  version: z.number().int().min(1),
+  version: Int().min(1),
   kind: WebhookKind,
   name: z.string().trim().min(1, '请填写名称').max(100),
-  url: WebhookUrl,
+  url: z.union([z.literal(''), WebhookUrl]).nullish(),
   secret: z.string().trim().max(200).nullish(),
   enabled: z.boolean(),
 });

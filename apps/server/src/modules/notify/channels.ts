@@ -1,8 +1,11 @@
 import { createHmac } from 'node:crypto';
 import { and, eq, inArray, lte, sql } from 'drizzle-orm';
 import nodemailer, { type Transporter } from 'nodemailer';
+import type { Config } from '../../config.ts';
 import type { Db } from '../../db/client.ts';
 import { outbox, unitWebhooks } from '../../db/schema/index.ts';
+import { openOrNull } from '../../platform/crypto.ts';
+import { maskUrl, OutboundError, outboundPolicy, outboundRequest, type OutboundPolicy } from '../../platform/outbound.ts';
 
 /**
  * The channels beyond the app: e-mail over SMTP and the group robots of WeCom (企业微信) and DingTalk (钉钉).
@@ -35,7 +38,15 @@ export async function sendMail(mail: Mail): Promise<void> {
   }
 }
 
+/** A robot as it is sent to: the URL and secret opened from their sealed columns. */
 export type Robot = { kind: 'wecom' | 'dingtalk'; url: string; secret: string | null };
+
+/** The robot of a stored row, its URL and secret opened. */
+export const robotOf = (hook: typeof unitWebhooks.$inferSelect): Robot => ({
+  kind: hook.kind,
+  url: openOrNull(hook.url)!,
+  secret: openOrNull(hook.secret),
+});
 
 /** DingTalk's signed URL: timestamp and the URL-encoded base64 HMAC-SHA256 of "<timestamp>\n<secret>". */
 export function dingtalkSignedUrl(url: string, secret: string, now = Date.now()): string {
@@ -48,24 +59,27 @@ export function robotPayload(kind: Robot['kind'], title: string, text: string): 
   return kind === 'wecom' ? { msgtype: 'markdown', markdown: { content } } : { msgtype: 'markdown', markdown: { title, text: content } };
 }
 
-/** Posts to a robot; both services answer 200 with `errcode` 0 on success, anything else is a failure. */
-export async function sendRobot(robot: Robot, title: string, text: string): Promise<void> {
+type Log = { debug: (obj: object, msg: string) => void };
+
+/**
+ * Posts to a robot through the outbound guard; both services answer 200 with `errcode` 0 on success. Any failure,
+ * theirs or the network's, is the guard's one uniform error: the robot's address is user-given, and what its far
+ * side said must not tell a user more than "it did not take the message".
+ */
+export async function sendRobot(robot: Robot, title: string, text: string, policy: OutboundPolicy, log?: Log): Promise<void> {
   const url = robot.kind === 'dingtalk' && robot.secret ? dingtalkSignedUrl(robot.url, robot.secret) : robot.url;
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(robotPayload(robot.kind, title, text)),
-    signal: AbortSignal.timeout(10_000),
-  });
-  const body = await res.text();
-  if (!res.ok) throw new Error(`HTTP ${res.status} ${body.slice(0, 200)}`);
-  let parsed: { errcode?: number; errmsg?: string } = {};
+  const body = JSON.stringify(robotPayload(robot.kind, title, text));
+  const answer = await outboundRequest(url, { headers: { 'content-type': 'application/json' }, body }, policy, log);
+  let parsed: { errcode?: number; errmsg?: string } | null = null;
   try {
-    parsed = JSON.parse(body);
+    parsed = JSON.parse(answer.body.toString('utf8'));
   } catch {
     /* a receiver that answers 200 without JSON took the message */
   }
-  if (parsed.errcode !== undefined && parsed.errcode !== 0) throw new Error(`errcode ${parsed.errcode} ${parsed.errmsg ?? ''}`);
+  if (parsed?.errcode !== undefined && parsed.errcode !== 0) {
+    log?.debug({ url: maskUrl(robot.url), errcode: parsed.errcode, errmsg: parsed.errmsg }, 'robot refused the message');
+    throw new OutboundError(`errcode ${parsed.errcode}`);
+  }
 }
 
 const MAX_ATTEMPTS = 8;
@@ -79,7 +93,13 @@ const LEASE = '5 minutes';
  * LOCKED so several processes never take the same row), sent outside any transaction, then marked sent or
  * rescheduled with backoff; after MAX_ATTEMPTS it is marked failed with its last error.
  */
-export async function deliverOutbox(db: Db, limit = 50): Promise<{ sent: number; failed: number }> {
+export async function deliverOutbox(
+  db: Db,
+  opts: { config?: Pick<Config, 'outboundHttpHosts' | 'outboundTestReceivers'>; limit?: number; log?: Log } = {},
+): Promise<{ sent: number; failed: number }> {
+  // Without a configuration robots get the strictest rules: https to public hosts only.
+  const policy = outboundPolicy(opts.config ?? { outboundHttpHosts: [] });
+  const limit = opts.limit ?? 50;
   const claimed = await db.transaction(async (tx) => {
     const ids = await tx
       .select({ id: outbox.id })
@@ -99,11 +119,12 @@ export async function deliverOutbox(db: Db, limit = 50): Promise<{ sent: number;
   let failed = 0;
   for (const m of claimed) {
     try {
-      if (m.channel === 'email') await sendMail({ to: m.target, subject: m.subject, text: m.body });
+      // An e-mail's address stays sealed in the outbox, as in the settings it was copied from, until it is sent.
+      if (m.channel === 'email') await sendMail({ to: openOrNull(m.target)!, subject: m.subject, text: m.body });
       else {
         const [hook] = await db.select().from(unitWebhooks).where(eq(unitWebhooks.id, m.target));
         if (!hook || !hook.enabled) throw new Error('群机器人已删除或停用');
-        await sendRobot({ kind: hook.kind, url: hook.url, secret: hook.secret }, m.subject, m.body);
+        await sendRobot(robotOf(hook), m.subject, m.body, policy, opts.log);
       }
       await db.update(outbox).set({ status: 'sent', sentAt: new Date(), lastError: null }).where(eq(outbox.id, m.id));
       sent++;

@@ -3,9 +3,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { and, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, infoItems, jobRuns, notifications, notificationSettings, outbox, studySessions, tasks } from '../../db/schema/index.ts';
+import { auditLog, infoItems, jobRuns, notifications, notificationSettings, outbox, studySessions, tasks, unitWebhooks } from '../../db/schema/index.ts';
 import { runJobsOnce } from '../../jobs.ts';
 import { isWorkday, shanghaiDate } from '../../platform/calendar.ts';
+import { openOrNull, seal } from '../../platform/crypto.ts';
+import { OUTBOUND_FAILED } from '../../platform/outbound.ts';
 import { loginAdmin, loginAs, makeCity, makeTestApp, ok, type Agent, type TestCtx } from '../../test/harness.ts';
 import { deliverOutbox, sentMail } from './channels.ts';
 import { runReminders } from './reminders.ts';
@@ -19,26 +21,54 @@ let received: Received[] = [];
 let answers: number[] = [];
 let server: http.Server;
 let base = '';
+/**
+ * A second receiver, on every loopback address (:: takes IPv4 too), that the guard is not told about: every
+ * refusal is proved by its count staying at zero.
+ */
+let stranger: http.Server;
+let strangerPort = 0;
+let strangerHits = 0;
+/** A port nothing listens on, let through like the receiver: its failure must read like any other. */
+let closedPort = 0;
 
 beforeAll(async () => {
-  ctx = await makeTestApp();
-  admin = await loginAdmin(ctx);
   server = http.createServer((req, res) => {
     let data = '';
     req.on('data', (c) => (data += c));
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://x');
       received.push({ path: url.pathname, query: url.searchParams, body: JSON.parse(data || 'null') });
+      if (url.pathname === '/redirect') return res.writeHead(302, { location: `${base}/redirected` }).end();
+      if (url.pathname === '/big') return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ errcode: 0, pad: 'x'.repeat(1 << 20) }));
       const status = answers.shift() ?? 200;
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(status === 200 ? { errcode: 0, errmsg: 'ok' } : { errcode: 500, errmsg: 'down' }));
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const port = (server.address() as AddressInfo).port;
+  base = `http://127.0.0.1:${port}`;
+  stranger = http.createServer((_req, res) => {
+    strangerHits++;
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"errcode":0}');
+  });
+  await new Promise<void>((r) => stranger.listen(0, '::', r));
+  strangerPort = (stranger.address() as AddressInfo).port;
+  const probe = http.createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  closedPort = (probe.address() as AddressInfo).port;
+  await new Promise((r) => probe.close(r));
+  // The receiver plays a listed intranet gateway, over http; only this exact address and port get past the
+  // address check, and only because the test says so in code.
+  ctx = await makeTestApp({
+    outboundHttpHosts: ['127.0.0.1'],
+    outboundTestReceivers: [{ address: '127.0.0.1', port }, { address: '127.0.0.1', port: closedPort }],
+  });
+  admin = await loginAdmin(ctx);
 }, 60_000);
 afterAll(async () => {
   server.close();
+  stranger.close();
   await ctx.close();
 });
 
@@ -282,6 +312,12 @@ describe('notification centre', () => {
     expect(bad.statusCode).toBe(400);
     await ok(a.agent.put('/api/notifications/settings', { email: 'a@example.cn', emailEnabled: true, digestEnabled: false, remindDays: 3 }));
     expect(await ok(a.agent.get('/api/notifications/settings'))).toEqual({ email: 'a@example.cn', emailEnabled: true, digestEnabled: false, remindDays: 3 });
+    // The address is sealed at rest and masked in the audit log; only its owner reads it back.
+    const [stored] = await ctx.db.select().from(notificationSettings).where(eq(notificationSettings.userId, a.user.id));
+    expect(stored.email).toMatch(/^sm4\./);
+    const logged = await ctx.db.select().from(auditLog).where(and(eq(auditLog.entity, 'notification_settings'), eq(auditLog.entityId, a.user.id)));
+    expect(JSON.stringify(logged)).not.toMatch(/a@example\.cn|sm4\./);
+    expect(logged.at(-1)?.after).toMatchObject({ email: 'a***@example.cn' });
   });
 });
 
@@ -317,15 +353,16 @@ describe('channels: e-mail and group robots through the outbox', () => {
     expect(d.query.get('sign')).toBe(createHmac('sha256', 'SECtest').update(`${ts}\nSECtest`).digest('base64'));
     expect(d.body).toEqual({ msgtype: 'markdown', markdown: { title: '落实：测试消息', text: expect.stringContaining('甲县钉钉群') } });
     answers = [500];
-    expect(await ok(a.agent.post(`/api/notify/webhooks/${wecom.id}/test`))).toMatchObject({ ok: false, error: expect.stringContaining('500') });
+    // the robot's own complaint is not passed on: the same words as for any other failure
+    expect(await ok(a.agent.post(`/api/notify/webhooks/${wecom.id}/test`))).toEqual({ ok: false, error: OUTBOUND_FAILED });
     // each test message is on the audit log, with whether it arrived
     const tests = await ctx.db.select().from(auditLog).where(and(eq(auditLog.entityId, wecom.id), eq(auditLog.action, 'notify.webhook.test'))).orderBy(auditLog.id);
     expect(tests.map((t) => (t.after as { ok: boolean }).ok)).toEqual([true, false]);
 
     // Removing the secret, then a stale version.
-    const edited = await ok(a.agent.put(`/api/notify/webhooks/${ding.id}`, { version: 1, kind: 'dingtalk', name: '甲县钉钉群', url: ding.url, secret: '', enabled: true }));
+    const edited = await ok(a.agent.put(`/api/notify/webhooks/${ding.id}`, { version: 1, kind: 'dingtalk', name: '甲县钉钉群', secret: '', enabled: true }));
     expect(edited).toMatchObject({ hasSecret: false, version: 2 });
-    expect((await a.agent.put(`/api/notify/webhooks/${ding.id}`, { version: 1, kind: 'dingtalk', name: 'x', url: ding.url, enabled: true })).statusCode).toBe(409);
+    expect((await a.agent.put(`/api/notify/webhooks/${ding.id}`, { version: 1, kind: 'dingtalk', name: 'x', enabled: true })).statusCode).toBe(409);
     await ok(a.agent.delete(`/api/notify/webhooks/${ding.id}`));
     expect((await ok(a.agent.get('/api/notify/webhooks'))).data.map((h: { id: string }) => h.id)).toEqual([wecom.id]);
   });
@@ -344,7 +381,9 @@ describe('channels: e-mail and group robots through the outbox', () => {
     await runReminders(ctx.db, '2026-05-11');
     const key = `task:${t.id}:due:2026-05-12`;
     const queued = await ctx.db.select().from(outbox).where(like(outbox.dedupeKey, `task:${t.id}%`));
-    expect(queued.map((m) => [m.channel, m.target, m.dedupeKey]).sort()).toEqual([
+    // The e-mail address waits in the outbox sealed, as it is kept in the settings.
+    expect(queued.find((m) => m.channel === 'email')?.target).toMatch(/^sm4\./);
+    expect(queued.map((m) => [m.channel, m.channel === 'email' ? openOrNull(m.target) : m.target, m.dedupeKey]).sort()).toEqual([
       ['email', 'liaison-a@example.cn', key],
       ['wecom', hook.id, key],
     ]);
@@ -352,16 +391,16 @@ describe('channels: e-mail and group robots through the outbox', () => {
     received = [];
     sentMail.length = 0;
     answers = [500];
-    const first = await deliverOutbox(ctx.db);
+    const first = await deliverOutbox(ctx.db, { config: ctx.config });
     expect(first).toEqual({ sent: 1, failed: 1 });
     expect(sentMail).toEqual([{ from: 'luoshi@example.cn', to: 'liaison-a@example.cn', subject: '【落实】任务办结期限将到期：「外发提醒任务」', text: '期限 2026-05-12，请在期限前办理。' }]);
     const [failed] = await ctx.db.select().from(outbox).where(and(eq(outbox.channel, 'wecom'), eq(outbox.target, hook.id)));
-    expect(failed).toMatchObject({ status: 'pending', attempts: 1, lastError: expect.stringContaining('500') });
+    expect(failed).toMatchObject({ status: 'pending', attempts: 1, lastError: OUTBOUND_FAILED });
     expect(failed.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 30_000);
     // Not due yet: nothing is sent again.
-    expect(await deliverOutbox(ctx.db)).toEqual({ sent: 0, failed: 0 });
+    expect(await deliverOutbox(ctx.db, { config: ctx.config })).toEqual({ sent: 0, failed: 0 });
     await ctx.db.update(outbox).set({ nextAttemptAt: new Date(Date.now() - 1000) }).where(eq(outbox.id, failed.id));
-    expect(await deliverOutbox(ctx.db)).toEqual({ sent: 1, failed: 0 });
+    expect(await deliverOutbox(ctx.db, { config: ctx.config })).toEqual({ sent: 1, failed: 0 });
     const [sent] = await ctx.db.select().from(outbox).where(eq(outbox.id, failed.id));
     expect(sent).toMatchObject({ status: 'sent', attempts: 2 });
     expect(received.map((r) => r.path)).toEqual(['/remind', '/remind']);
@@ -370,5 +409,123 @@ describe('channels: e-mail and group robots through the outbox', () => {
     await runReminders(ctx.db, '2026-05-12');
     expect(await ctx.db.select().from(outbox).where(like(outbox.dedupeKey, `task:${t.id}%`))).toHaveLength(2);
     await ctx.db.delete(notificationSettings).where(eq(notificationSettings.userId, a.user.id));
+  });
+});
+
+describe('group robots: kept sealed, shown masked, reached only through the outbound guard', () => {
+  const TOKEN = '693a91f6-7d2e-4bc4-97a0-0ec2a1fa5aaa';
+
+  it('stores the URL and secret sealed, lists the URL masked and keeps both out of the audit log', async () => {
+    const city = await makeCity(ctx.db);
+    const a = await loginAs(ctx, 'liaison', city.countyA);
+    const hook = await ok(
+      a.agent.post('/api/notify/webhooks', { unitId: city.countyA.id, kind: 'dingtalk', name: '甲县密钥群', url: `${base}/sealed?access_token=${TOKEN}`, secret: 'SECsealed-secret' }),
+      201,
+    );
+    expect(hook).toMatchObject({ maskedUrl: `${base}/sealed?access_token=****5aaa`, hasSecret: true });
+    const listed = await ok(a.agent.get('/api/notify/webhooks'));
+    expect(listed.data.find((h: { id: string }) => h.id === hook.id).maskedUrl).toBe(`${base}/sealed?access_token=****5aaa`);
+    expect(JSON.stringify(listed)).not.toContain(TOKEN);
+    const [row] = await ctx.db.select().from(unitWebhooks).where(eq(unitWebhooks.id, hook.id));
+    expect(row.url).toMatch(/^sm4\./);
+    expect(row.secret).toMatch(/^sm4\./);
+    expect(JSON.stringify(row)).not.toContain(TOKEN);
+    expect(JSON.stringify(row)).not.toContain('SECsealed');
+
+    // An edit that leaves URL and secret out keeps them: the message still reaches the same robot, signed.
+    await ok(a.agent.put(`/api/notify/webhooks/${hook.id}`, { version: 1, kind: 'dingtalk', name: '甲县密钥群（改）', url: '', enabled: true }));
+    received = [];
+    expect(await ok(a.agent.post(`/api/notify/webhooks/${hook.id}/test`))).toEqual({ ok: true, error: null });
+    expect(received[0].path).toBe('/sealed');
+    expect(received[0].query.get('access_token')).toBe(TOKEN);
+    expect(received[0].query.get('sign')).toBe(createHmac('sha256', 'SECsealed-secret').update(`${received[0].query.get('timestamp')}\nSECsealed-secret`).digest('base64'));
+    // A new URL replaces it.
+    const moved = await ok(a.agent.put(`/api/notify/webhooks/${hook.id}`, { version: 2, kind: 'dingtalk', name: '甲县密钥群（改）', url: `${base}/moved?access_token=${TOKEN}`, enabled: true }));
+    expect(moved).toMatchObject({ maskedUrl: `${base}/moved?access_token=****5aaa`, hasSecret: true, version: 3 });
+    await ok(a.agent.delete(`/api/notify/webhooks/${hook.id}`));
+
+    const rows = await ctx.db.select().from(auditLog).where(eq(auditLog.entityId, hook.id));
+    expect(rows.map((r) => r.action)).toEqual(['notify.webhook.create', 'notify.webhook.update', 'notify.webhook.test', 'notify.webhook.update', 'notify.webhook.delete']);
+    const text = JSON.stringify(rows.map((r) => [r.before, r.after]));
+    expect(text).not.toContain(TOKEN);
+    expect(text).not.toContain('SECsealed');
+    expect(rows[0].after).toMatchObject({ url: expect.stringMatching(new RegExp(`^${base}/sealed\\?.*\\*{4}`)), hasSecret: true });
+  });
+
+  it('refuses on saving an address of this machine, a private or link-local network, or plain http to an unlisted host', async () => {
+    const city = await makeCity(ctx.db);
+    const a = await loginAs(ctx, 'liaison', city.countyA);
+    const create = (url: string) => a.agent.post('/api/notify/webhooks', { unitId: city.countyA.id, kind: 'wecom', name: '内网探测', url });
+    const refused: [string, string][] = [
+      [`http://127.0.0.1:${strangerPort}/`, '不能指向本机、内网或保留地址'],
+      [`https://127.0.0.1:${strangerPort}/`, '不能指向本机、内网或保留地址'],
+      [`https://[::1]:${strangerPort}/`, '不能指向本机、内网或保留地址'],
+      [`https://[::ffff:127.0.0.1]:${strangerPort}/`, '不能指向本机、内网或保留地址'],
+      [`https://0x7f.1:${strangerPort}/`, '不能指向本机、内网或保留地址'],
+      [`https://localhost:${strangerPort}/`, '该域名解析到本机、内网或保留地址，不能使用'],
+      ['https://10.0.0.8/robot', '不能指向本机、内网或保留地址'],
+      ['https://172.20.1.1/robot', '不能指向本机、内网或保留地址'],
+      ['https://192.168.1.10/robot', '不能指向本机、内网或保留地址'],
+      ['https://[fd12::1]/robot', '不能指向本机、内网或保留地址'],
+      ['https://169.254.169.254/latest/meta-data/', '不能指向本机、内网或保留地址'],
+      ['http://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=x', '只能使用 https 地址（http 仅限管理员登记的内网网关）'],
+      ['https://user:pw@qyapi.weixin.qq.com/cgi-bin/webhook/send?key=x', '地址中不能含有用户名或密码'],
+    ];
+    for (const [url, message] of refused) {
+      const res = await create(url);
+      expect([url, res.statusCode, res.json().error.details]).toEqual([url, 400, [{ field: 'body.url', message }]]);
+    }
+    expect((await create('ftp://example.cn/robot')).statusCode).toBe(400);
+    // An edit to such an address is refused too, and the stored one stays.
+    const hook = await ok(a.agent.post('/api/notify/webhooks', { unitId: city.countyA.id, kind: 'wecom', name: '甲县网关群', url: `${base}/gateway` }), 201);
+    const res = await a.agent.put(`/api/notify/webhooks/${hook.id}`, { version: 1, kind: 'wecom', name: '甲县网关群', url: 'https://169.254.169.254/', enabled: true });
+    expect(res.statusCode).toBe(400);
+    expect((await ok(a.agent.get('/api/notify/webhooks'))).data.find((h: { id: string }) => h.id === hook.id)).toMatchObject({ maskedUrl: `${base}/gateway`, version: 1 });
+    expect(strangerHits).toBe(0);
+  });
+
+  it('checks a stored address again when it is used: the test button and the outbox reach nobody and say the same', async () => {
+    const city = await makeCity(ctx.db);
+    const a = await loginAs(ctx, 'liaison', city.countyA);
+    // addresses saved before the rules existed, or names that resolved elsewhere when they were saved
+    const stored = [
+      `http://127.0.0.1:${strangerPort}/v4`,
+      `http://[::1]:${strangerPort}/v6`,
+      `http://[::ffff:127.0.0.1]:${strangerPort}/mapped`,
+      `http://localhost:${strangerPort}/name`,
+      `https://127.0.0.1:${strangerPort}/https`,
+      'https://192.168.1.10/private',
+      'http://169.254.169.254/latest/meta-data/',
+      `${base}/redirect`,
+      `${base}/big`,
+      `http://127.0.0.1:${closedPort}/closed`,
+      `${base}/open-but-refusing`,
+    ];
+    const hooks = await ctx.db
+      .insert(unitWebhooks)
+      .values(stored.map((url, i) => ({ unitId: city.countyA.id, kind: 'wecom' as const, name: `旧机器人${i}`, url: seal(url) })))
+      .returning();
+    received = [];
+    const results = [];
+    for (const h of hooks) {
+      if (h.name === `旧机器人${stored.length - 1}`) answers = [404];
+      results.push(await ok(a.agent.post(`/api/notify/webhooks/${h.id}/test`)));
+    }
+    expect(results).toEqual(stored.map(() => ({ ok: false, error: OUTBOUND_FAILED })));
+    expect(strangerHits).toBe(0);
+    // the redirect was answered and not followed; the oversized answer and the 404 were received and not believed
+    expect(received.map((r) => r.path)).toEqual(['/redirect', '/big', '/open-but-refusing']);
+
+    // The outbox: the same refusals, the same words in lastError for an open port and a closed one.
+    await ctx.db.update(outbox).set({ status: 'sent' }).where(eq(outbox.status, 'pending'));
+    answers = [404];
+    await ctx.db.insert(outbox).values(hooks.map((h) => ({ channel: 'wecom' as const, target: h.id, subject: '测试', body: '外发', dedupeKey: `guard:${h.id}` })));
+    const before = received.length;
+    expect(await deliverOutbox(ctx.db, { config: ctx.config })).toEqual({ sent: 0, failed: stored.length });
+    const rows = await ctx.db.select().from(outbox).where(like(outbox.dedupeKey, 'guard:%'));
+    expect(new Set(rows.map((r) => r.lastError))).toEqual(new Set([OUTBOUND_FAILED]));
+    expect(strangerHits).toBe(0);
+    expect(received.slice(before).map((r) => r.path).sort()).toEqual(['/big', '/open-but-refusing', '/redirect']);
+    expect(received.some((r) => r.path === '/redirected')).toBe(false);
   });
 });

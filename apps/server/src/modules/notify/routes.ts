@@ -8,12 +8,14 @@ import type { DbLike } from '../../db/client.ts';
 import { calendarAdjustments, notifications, notificationSettings, unitWebhooks, units } from '../../db/schema/index.ts';
 import { audit } from '../../platform/audit.ts';
 import { calendarAdjustmentsOf, calendarKnowsYear, officialDaysOf, refreshCalendarAdjustments } from '../../platform/calendar.ts';
-import { conflict, notFound } from '../../platform/errors.ts';
+import { maskEmail, openOrNull, seal, sealOrNull } from '../../platform/crypto.ts';
+import { badRequest, conflict, notFound } from '../../platform/errors.ts';
 import { envelope, orderOf, pageOf } from '../../platform/list.ts';
+import { maskUrl, OUTBOUND_FAILED, OutboundError, outboundPolicy, vetOutboundUrl, type OutboundPolicy } from '../../platform/outbound.ts';
 import { unitInScope } from '../../platform/scope.ts';
 import { actorOf, callerOf, type Caller } from '../../platform/session.ts';
 import type { App, Deps, Module } from '../../platform/types.ts';
-import { sendRobot } from './channels.ts';
+import { robotOf, sendRobot } from './channels.ts';
 
 const tags = ['notify'];
 
@@ -21,12 +23,22 @@ function presentNotification(n: typeof notifications.$inferSelect) {
   return { id: n.id, kind: n.kind, title: n.title, body: n.body, link: n.link, createdAt: n.createdAt.toISOString(), readAt: n.readAt?.toISOString() ?? null };
 }
 
+/** A robot's URL as anyone but the sender sees it: its access key masked. */
+const shownUrl = (h: typeof unitWebhooks.$inferSelect) => maskUrl(openOrNull(h.url)!);
+
 function presentWebhook(h: typeof unitWebhooks.$inferSelect, unitName: string) {
-  // The secret stays on the server: the page shows only whether one is set.
+  // URL and secret stay on the server: the page shows the URL masked and whether a secret is set.
   return {
-    id: h.id, unitId: h.unitId, unitName, kind: h.kind, name: h.name, url: h.url, hasSecret: !!h.secret, enabled: h.enabled,
+    id: h.id, unitId: h.unitId, unitName, kind: h.kind, name: h.name, maskedUrl: shownUrl(h), hasSecret: !!h.secret, enabled: h.enabled,
     updatedAt: h.updatedAt.toISOString(), version: h.version,
   };
+}
+
+/** A robot's URL as it is saved: refused with the reason under the field, else sealed for the table. */
+async function sealedWebhookUrl(url: string, policy: OutboundPolicy): Promise<string> {
+  const problem = await vetOutboundUrl(url, policy);
+  if (problem) throw badRequest(`机器人地址不可用：${problem}`, [{ field: 'body.url', message: problem }]);
+  return seal(url);
 }
 
 async function visibleWebhook(db: DbLike, caller: Caller, id: string) {
@@ -45,9 +57,10 @@ async function unitInCallerScope(db: DbLike, caller: Caller, unitId: string) {
   return u;
 }
 
-const auditedWebhook = (h: typeof unitWebhooks.$inferSelect) => ({ unitId: h.unitId, kind: h.kind, name: h.name, url: h.url, hasSecret: !!h.secret, enabled: h.enabled });
+const auditedWebhook = (h: typeof unitWebhooks.$inferSelect) => ({ unitId: h.unitId, kind: h.kind, name: h.name, url: shownUrl(h), hasSecret: !!h.secret, enabled: h.enabled });
 
-function registerNotifyRoutes(app: App, { db }: Deps) {
+function registerNotifyRoutes(app: App, { db, config }: Deps) {
+  const policy = outboundPolicy(config);
   // ---- 通知中心: only the caller's own notifications; no permission beyond a session ----
   app.get(
     '/api/notifications',
@@ -102,7 +115,8 @@ function registerNotifyRoutes(app: App, { db }: Deps) {
     { schema: { tags, summary: '我的通知设置', response: { 200: NotificationSettings } } },
     async (req) => {
       const [s] = await db.select().from(notificationSettings).where(eq(notificationSettings.userId, callerOf(req).userId));
-      return { email: s?.email ?? null, emailEnabled: s?.emailEnabled ?? false, digestEnabled: s?.digestEnabled ?? true, remindDays: s?.remindDays ?? 2 };
+      // The address is sealed at rest and shown only to its owner.
+      return { email: openOrNull(s?.email), emailEnabled: s?.emailEnabled ?? false, digestEnabled: s?.digestEnabled ?? true, remindDays: s?.remindDays ?? 2 };
     },
   );
   app.put(
@@ -111,9 +125,10 @@ function registerNotifyRoutes(app: App, { db }: Deps) {
     async (req) => {
       const caller = callerOf(req);
       const values = { ...req.body, email: req.body.email || null, emailEnabled: req.body.emailEnabled && !!req.body.email, updatedAt: new Date() };
+      const stored = { ...values, email: sealOrNull(values.email) };
       await db.transaction(async (tx) => {
-        await tx.insert(notificationSettings).values({ userId: caller.userId, ...values }).onConflictDoUpdate({ target: notificationSettings.userId, set: values });
-        await audit(tx, actorOf(req), { entity: 'notification_settings', entityId: caller.userId, action: 'notify.settings.update', after: values });
+        await tx.insert(notificationSettings).values({ userId: caller.userId, ...stored }).onConflictDoUpdate({ target: notificationSettings.userId, set: stored });
+        await audit(tx, actorOf(req), { entity: 'notification_settings', entityId: caller.userId, action: 'notify.settings.update', after: { ...values, email: maskEmail(values.email) } });
       });
       const { updatedAt: _u, ...out } = values;
       return out;
@@ -139,9 +154,11 @@ function registerNotifyRoutes(app: App, { db }: Deps) {
     { config: { permission: 'notify:webhook:write' }, schema: { tags, summary: '新增群机器人', body: CreateWebhookBody, response: { 201: UnitWebhook } } },
     async (req, reply) => {
       const caller = callerOf(req);
+      // checked before the transaction: resolving the host may take a moment
+      const url = await sealedWebhookUrl(req.body.url, policy);
       const out = await db.transaction(async (tx) => {
         const unit = await unitInCallerScope(tx, caller, req.body.unitId);
-        const [h] = await tx.insert(unitWebhooks).values({ ...req.body, secret: req.body.secret || null, createdBy: caller.userId }).returning();
+        const [h] = await tx.insert(unitWebhooks).values({ ...req.body, url, secret: sealOrNull(req.body.secret), createdBy: caller.userId }).returning();
         await audit(tx, actorOf(req), { entity: 'unit_webhook', entityId: h.id, action: 'notify.webhook.create', after: auditedWebhook(h) });
         return presentWebhook(h, unit.name);
       });
@@ -150,15 +167,22 @@ function registerNotifyRoutes(app: App, { db }: Deps) {
   );
   app.put(
     '/api/notify/webhooks/:id',
-    { config: { permission: 'notify:webhook:write' }, schema: { tags, summary: '修改群机器人（不传 secret 保留原密钥，传空串清除）', params: IdParams, body: UpdateWebhookBody, response: { 200: UnitWebhook } } },
+    { config: { permission: 'notify:webhook:write' }, schema: { tags, summary: '修改群机器人（url 不传或传空串保留原地址；secret 不传保留原密钥，传空串清除）', params: IdParams, body: UpdateWebhookBody, response: { 200: UnitWebhook } } },
     async (req) => {
       const caller = callerOf(req);
+      const { version, secret, url, ...rest } = req.body;
+      const sealedUrl = url ? await sealedWebhookUrl(url, policy) : undefined;
       return db.transaction(async (tx) => {
         const { hook, unitName } = await visibleWebhook(tx, caller, req.params.id);
-        const { version, secret, ...rest } = req.body;
         const [h] = await tx
           .update(unitWebhooks)
-          .set({ ...rest, ...(secret === undefined ? {} : { secret: secret || null }), updatedAt: new Date(), version: hook.version + 1 })
+          .set({
+            ...rest,
+            ...(sealedUrl ? { url: sealedUrl } : {}),
+            ...(secret === undefined ? {} : { secret: sealOrNull(secret) }),
+            updatedAt: new Date(),
+            version: hook.version + 1,
+          })
           .where(and(eq(unitWebhooks.id, hook.id), eq(unitWebhooks.version, version)))
           .returning();
         if (!h) throw conflict();
@@ -187,9 +211,12 @@ function registerNotifyRoutes(app: App, { db }: Deps) {
       const { hook, unitName } = await visibleWebhook(db, callerOf(req), req.params.id);
       let error: string | null = null;
       try {
-        await sendRobot({ kind: hook.kind, url: hook.url, secret: hook.secret }, '落实：测试消息', `${unitName}的群机器人「${hook.name}」已接通。`);
+        // checked again here: the address may have been saved before these rules, or its name may resolve elsewhere now
+        await sendRobot(robotOf(hook), '落实：测试消息', `${unitName}的群机器人「${hook.name}」已接通。`, policy, req.log);
       } catch (err) {
-        error = (err as Error).message;
+        // only the guard's uniform words reach the page; anything else (a key that cannot open the URL) is the log's
+        if (!(err instanceof OutboundError)) req.log.warn({ err, webhook: hook.id }, 'robot test failed before sending');
+        error = err instanceof OutboundError ? err.message : OUTBOUND_FAILED;
       }
       // a message sent to an outside group is on record, whether it arrived or not
       await db.transaction((tx) => audit(tx, actorOf(req), { entity: 'unit_webhook', entityId: hook.id, action: 'notify.webhook.test', after: { ok: !error, error } }));

@@ -17,7 +17,8 @@ export async function notifyFixtures(db: Db, b: Agent, countyBId: string): Promi
     .values({ userId, kind: 'reminder', title: '乙县任务将到期', body: '乙县的提醒', link: '/notifications', dedupeKey: 'walk:notify:b' })
     .returning();
   const hook = ok(
-    await b.post('/api/notify/webhooks', { unitId: countyBId, kind: 'wecom', name: '乙县工作群', url: 'http://127.0.0.1:9/walk' }),
+    // a name under .invalid never resolves, so saving it asks nothing of the network
+    await b.post('/api/notify/webhooks', { unitId: countyBId, kind: 'wecom', name: '乙县工作群', url: 'https://robot-b.invalid/send?key=walk' }),
     'webhook',
   );
   return { 'notifications/:id': String(n.id), 'notify/webhooks': hook.id };
@@ -29,5 +30,5 @@ export const NOTIFY_PARAMS: Record<string, string> = { 'system/calendar:date': '
 /** The bodies the walk sends to the robot routes: valid in shape, so only scope can refuse them. */
 export function notifyWalkBody(url: string): Record<string, unknown> {
   if (!url.startsWith('/api/notify/webhooks/')) return {};
-  return { kind: 'wecom', name: '越权', url: 'http://127.0.0.1:9/x', enabled: true };
+  return { kind: 'wecom', name: '越权', url: 'https://robot-x.invalid/send?key=walk', enabled: true };
 }

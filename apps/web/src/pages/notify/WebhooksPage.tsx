@@ -10,7 +10,8 @@ import { useShowError } from '../../components/errors';
 import { UnitTreeSelect } from '../../components/UnitTreeSelect';
 import { useGuardedSubmit } from '../../components/useGuardedSubmit';
 
-type FormValues = { unitId: string; kind: 'wecom' | 'dingtalk'; name: string; url: string; secret?: string; clearSecret?: boolean; enabled: boolean };
+/** `url` and `secret` are write-only: an edit starts with both empty, and empty keeps what is stored. */
+type FormValues = { unitId: string; kind: 'wecom' | 'dingtalk'; name: string; url?: string; secret?: string; clearSecret?: boolean; enabled: boolean };
 
 function WebhookDrawer({ hook, onClose }: { hook: UnitWebhook | null; onClose: () => void }) {
   const { t } = useTranslation();
@@ -24,11 +25,12 @@ function WebhookDrawer({ hook, onClose }: { hook: UnitWebhook | null; onClose: (
     mutationFn: (v: FormValues) =>
       hook
         ? notifyApi.updateWebhook(hook.id, {
-            version: hook.version, kind: v.kind, name: v.name, url: v.url, enabled: v.enabled,
-            // left empty keeps the secret; 清除 removes it
+            version: hook.version, kind: v.kind, name: v.name, enabled: v.enabled,
+            // left empty keeps the stored URL and secret; 清除 removes the secret
+            ...(v.url?.trim() ? { url: v.url.trim() } : {}),
             ...(v.clearSecret ? { secret: '' } : v.secret ? { secret: v.secret } : {}),
           })
-        : notifyApi.createWebhook({ unitId: v.unitId, kind: v.kind, name: v.name, url: v.url, secret: v.secret || null, enabled: v.enabled }),
+        : notifyApi.createWebhook({ unitId: v.unitId, kind: v.kind, name: v.name, url: v.url?.trim() ?? '', secret: v.secret || null, enabled: v.enabled }),
     onSuccess: () => {
       void message.success(t('common.saved'));
       void qc.invalidateQueries({ queryKey: notifyKeys.webhooks });
@@ -42,7 +44,7 @@ function WebhookDrawer({ hook, onClose }: { hook: UnitWebhook | null; onClose: (
       <Form<FormValues>
         form={form}
         layout="vertical"
-        initialValues={hook ? { unitId: hook.unitId, kind: hook.kind, name: hook.name, url: hook.url, enabled: hook.enabled } : { unitId: me?.unit?.id, kind: 'wecom', enabled: true }}
+        initialValues={hook ? { unitId: hook.unitId, kind: hook.kind, name: hook.name, enabled: hook.enabled } : { unitId: me?.unit?.id, kind: 'wecom', enabled: true }}
         onFinish={(v) => submit(v)}
       >
         <Form.Item name="unitId" label={t('notify.webhooks.unit')} rules={[{ required: true, message: t('common.selectUnit') }]}>
@@ -54,8 +56,21 @@ function WebhookDrawer({ hook, onClose }: { hook: UnitWebhook | null; onClose: (
         <Form.Item name="name" label={t('notify.webhooks.name')} rules={[{ required: true, whitespace: true, message: t('notify.webhooks.nameRequired') }]}>
           <Input maxLength={100} placeholder={t('notify.webhooks.namePlaceholder')} />
         </Form.Item>
-        <Form.Item name="url" label={t('notify.webhooks.url')} rules={[{ required: true, message: t('notify.webhooks.urlRequired') }, { pattern: /^https?:\/\//, message: t('notify.webhooks.urlInvalid') }]} extra={kind === 'dingtalk' ? 'https://oapi.dingtalk.com/robot/send?access_token=…' : 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…'}>
-          <Input />
+        <Form.Item
+          name="url"
+          label={t('notify.webhooks.url')}
+          rules={[{ required: !hook, message: t('notify.webhooks.urlRequired') }, { pattern: /^\s*https?:\/\//i, message: t('notify.webhooks.urlInvalid') }]}
+          extra={
+            <>
+              {hook && <div>{t('notify.webhooks.urlKept', { url: hook.maskedUrl })}</div>}
+              <div>{t('notify.webhooks.urlHint')}</div>
+            </>
+          }
+        >
+          <Input
+            autoComplete="off"
+            placeholder={hook ? t('notify.webhooks.urlPlaceholder') : kind === 'dingtalk' ? 'https://oapi.dingtalk.com/robot/send?access_token=…' : 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…'}
+          />
         </Form.Item>
         {kind === 'dingtalk' && (
           <>
@@ -115,7 +130,7 @@ export default function WebhooksPage() {
           { title: t('notify.webhooks.unit'), dataIndex: 'unitName', width: 180 },
           { title: t('notify.webhooks.name'), dataIndex: 'name' },
           { title: t('notify.webhooks.kind'), dataIndex: 'kind', width: 120, render: (k: string) => <Tag color={k === 'wecom' ? 'green' : 'blue'}>{t(`notify.webhooks.${k}`)}</Tag> },
-          { title: t('notify.webhooks.url'), dataIndex: 'url', ellipsis: true, render: (v: string) => <Typography.Text type="secondary">{v.replace(/(key|access_token)=([^&]{4})[^&]*/, '$1=$2…')}</Typography.Text> },
+          { title: t('notify.webhooks.url'), dataIndex: 'maskedUrl', ellipsis: true, render: (v: string) => <Typography.Text type="secondary">{v}</Typography.Text> },
           { title: t('notify.webhooks.secret'), dataIndex: 'hasSecret', width: 90, render: (v: boolean, h) => (h.kind === 'dingtalk' ? (v ? t('notify.webhooks.secretSet') : t('notify.webhooks.secretNone')) : '—') },
           { title: t('notify.webhooks.enabled'), dataIndex: 'enabled', width: 80, render: (v: boolean) => (v ? <Tag color="success">{t('notify.webhooks.on')}</Tag> : <Tag>{t('notify.webhooks.off')}</Tag>) },
           { title: t('notify.webhooks.updatedAt'), dataIndex: 'updatedAt', width: 150, render: (v: string) => dayjs(v).format('YYYY-MM-DD HH:mm') },
