@@ -80,7 +80,7 @@ export const BulletinListQuery = z.object({
   pageSize: z.coerce.number().int().min(1).max(200).default(20),
 });
 
-const PERIOD_RE = /^(\d{4}-W\d{2}|M\d{4}-\d{2}|Q\d{4}-[1-4]|H\d{4}-[12]|Y\d{4})$/;
+const PERIOD_RE = /^(20\d{2}-W(0[1-9]|[1-4]\d|5[0-3])|M20\d{2}-(0[1-9]|1[0-2])|Q20\d{2}-[1-4]|H20\d{2}-[12]|Y20\d{2})$/;
 export const BulletinPeriodKey = z.string().regex(PERIOD_RE, '期间格式不正确（如 2026-W12、M2026-03、Q2026-1、H2026-1、Y2026）');
 
 export const CreateBulletinBody = z.object({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DateOnly, Id, listQuery, listResponse, QueryBool } from './common.ts';
+import { DateOnly, DateTimeInput, Id, listQuery, listResponse, QueryBool } from './common.ts';
 
 export const REPORT_CYCLES = {
   none: '不定期',
@@ -241,7 +241,7 @@ const MeetingFields = {
   campaignId: Id.nullable().optional(),
   type: MeetingType,
   title: z.string().trim().min(1, '请输入会议名称').max(200),
-  heldAt: z.iso.datetime({ offset: true, message: '会议时间格式不正确' }),
+  heldAt: DateTimeInput('会议时间格式不正确'),
   place: z.string().trim().max(200).nullable().optional(),
   minutes: z.string().trim().max(20000).nullable().optional(),
   attendeeIds: z.array(Id).max(500),

@@ -42,7 +42,7 @@ export const PointsText = z
 export const PositivePointsText = PointsText.refine((v) => !v.startsWith('-') && Number(v) > 0, '上限应为正数');
 
 /** month M2026-03, quarter Q2026-1, half year H2026-1, year Y2026 */
-export const PeriodKey = z.string().regex(/^(M\d{4}-(0[1-9]|1[0-2])|Q\d{4}-[1-4]|H\d{4}-[12]|Y\d{4})$/, '考核周期格式不正确');
+export const PeriodKey = z.string().regex(/^(M20\d{2}-(0[1-9]|1[0-2])|Q20\d{2}-[1-4]|H20\d{2}-[12]|Y20\d{2})$/, '考核周期格式不正确');
 export const PeriodKeyParams = z.object({ key: PeriodKey });
 
 const Year = z.coerce.number().int().min(2000, '年度不正确').max(2100, '年度不正确');

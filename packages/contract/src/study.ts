@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DateOnly, Id, listQuery, listResponse, QueryBool, Versioned } from './common.ts';
+import { DateOnly, DateTimeInput, Id, listQuery, listResponse, QueryBool, Versioned } from './common.ts';
 
 // 学习活动、考勤、每周覆盖学与未学通报
 
@@ -103,8 +103,8 @@ const SessionFields = {
   topic: z.string().trim().min(1, '请输入学习主题').max(300),
   materialFileIds: z.array(Id).max(20),
   links: z.array(Link).max(20),
-  plannedStart: z.iso.datetime({ offset: true, message: '时间格式不正确' }),
-  plannedEnd: z.iso.datetime({ offset: true, message: '时间格式不正确' }),
+  plannedStart: DateTimeInput('时间格式不正确'),
+  plannedEnd: DateTimeInput('时间格式不正确'),
   place: z.string().trim().max(200).nullable().optional(),
   presenter: z.string().trim().max(100).nullable().optional(),
 };
@@ -124,8 +124,8 @@ export const UpdateStudySessionBody = Versioned.extend(z.object(SessionFields).p
 });
 export const FileStudySessionBody = Versioned;
 export const RecordStudySessionBody = Versioned.extend({
-  actualStart: z.iso.datetime({ offset: true, message: '时间格式不正确' }),
-  actualEnd: z.iso.datetime({ offset: true, message: '时间格式不正确' }),
+  actualStart: DateTimeInput('时间格式不正确'),
+  actualEnd: DateTimeInput('时间格式不正确'),
   attendance: z
     .array(
       z
@@ -198,7 +198,7 @@ export const PutCoverageRulesBody = z.object({
     .max(30),
 });
 
-export const WeekKey = z.string().regex(/^\d{4}-W\d{2}$/, '周次格式应为 YYYY-Www，如 2026-W12');
+export const WeekKey = z.string().regex(/^20\d{2}-W(0[1-9]|[1-4]\d|5[0-3])$/, '周次格式应为 YYYY-Www，如 2026-W12');
 export const WeekParams = z.object({ week: WeekKey });
 export const CoverageWeek = z.object({
   week: z.string(),

@@ -191,7 +191,7 @@ export const ReadingProgressList = listResponse(ReadingProgress);
 // ---- 学习平台积分 learning-platform scores ----
 
 export const SCORE_PLATFORMS = ['学习强国', '干部网络学院'] as const;
-export const Month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM');
+export const Month = z.string().regex(/^20\d{2}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM');
 
 export const ScoreImportStatus = z.enum(['uploaded', 'mapped', 'confirmed']);
 export const ScoreMapping = z.object({

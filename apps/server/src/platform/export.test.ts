@@ -70,6 +70,6 @@ describe('sendListXlsx', () => {
     expect(res.statusCode).toBe(400);
     expect(res.headers['content-type']).toContain('application/json');
     expect(res.headers['content-disposition']).toBeUndefined();
-    expect(res.json()).toEqual({ error: { code: 'BAD_REQUEST', message: '筛选条件无效' } });
+    expect(res.json()).toEqual({ error: { code: 'BAD_REQUEST', message: '筛选条件无效', details: [] } });
   });
 });

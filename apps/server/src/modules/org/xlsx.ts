@@ -67,11 +67,16 @@ export async function readSheet(content: Buffer, required: readonly string[], kn
 
 /** The text a person sees in a cell, whatever exceljs made of it. */
 export function cellText(v: ExcelJS.CellValue): string {
+  // Excel writes a NUL as "_x0000_" and ExcelJS turns it back into one; it is never content, and PostgreSQL refuses it.
+  return rawCellText(v).replace(/\u0000/g, '').trim();
+}
+
+function rawCellText(v: ExcelJS.CellValue): string {
   if (v === null || v === undefined) return '';
   if (v instanceof Date) return v.toISOString().slice(0, 10);
   if (typeof v === 'object') {
     if ('richText' in v) return v.richText.map((t) => t.text).join('').trim();
-    if ('result' in v) return cellText((v.result ?? null) as ExcelJS.CellValue);
+    if ('result' in v) return rawCellText((v.result ?? null) as ExcelJS.CellValue);
     if ('text' in v) return String(v.text).trim();
     if ('error' in v) return '';
     return '';
