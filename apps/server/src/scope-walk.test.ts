@@ -2,15 +2,22 @@
  * The scope walk: every /api route the application registers is called by a liaison of county A with the ids of
  * county B's records. Reads and changes answer 404 (or 403 where the role lacks the permission), and no list or
  * export shows county B. A route added without a fixture here fails the walk, so no route escapes it.
+ *
+ * County B's unfinished papers (an issue being compiled, a draft bulletin, a summary, an upload no record holds)
+ * are walked again through every route of their resource, the Word, PDF and download routes included: each answers
+ * county A 404, and its own editor 200.
  */
 import ExcelJS from 'exceljs';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditLog } from './db/schema/index.ts';
+import { tokenId } from './platform/session.ts';
 import { loginAdmin, loginAs, makeCity, makePerson, makeTestApp, type Agent, type TestCtx } from './test/harness.ts';
 import { sessionsWalkBody, STUDY_SHARED_ROUTES, studySessionFixtures, type StudySessionWalk } from './modules/study/sessions.testkit.ts';
 import { studyContentFixtures, studyWalkBody } from './modules/study/content.testkit.ts';
 import { POINTS_SHARED_ROUTES, pointsFixtures, type PointsWalk } from './modules/points/workflow.testkit.ts';
 import { infoItemFixtures, infoWalkBody } from './modules/info/items.testkit.ts';
-import { INFO_PUBLISH_SHARED_ROUTES, infoPublishFixtures, publishWalkBody } from './modules/info/publish.testkit.ts';
+import { infoPublishFixtures, makeApprovedItem, publishWalkBody, type InfoPublishWalk } from './modules/info/publish.testkit.ts';
 import { dashboardLeaks, dashboardWalkUrls } from './modules/reports/dashboards.testkit.ts';
 import { bulletinsFixtures, bulletinsWalkBody } from './modules/reports/bulletins.testkit.ts';
 import { notifyFixtures, NOTIFY_PARAMS, notifyWalkBody } from './modules/notify/testkit.ts';
@@ -25,6 +32,9 @@ let studyContentIds: Record<string, string> = {};
 let points: PointsWalk = { byResource: {}, params: {} };
 let infoIds: Record<string, string> = {};
 let reportIds: Record<string, string> = {};
+let drafts: InfoPublishWalk['drafts'] = [];
+let compilingA = ''; // an issue county A's compiler is putting together
+let accountParams: Record<string, string> = {};
 const B_MARK = '乙县';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
@@ -74,21 +84,44 @@ beforeAll(async () => {
   study = await studySessionFixtures(admin, b, city.countyB.id, personB.id);
   studyContentIds = await studyContentFixtures(b, campaign.id);
   points = await pointsFixtures(ctx.db, admin, b, city.countyB.id);
-  reportIds = { ...(await bulletinsFixtures(admin, b, city.countyB.id)).byResource, ...(await notifyFixtures(ctx.db, b, city.countyB.id)) };
-  infoIds = { ...(await infoPublishFixtures(ctx.db, admin, b, city.countyB.id)).byResource, ...(await infoItemFixtures(b)) };
+  const compilerB = (await loginAs(ctx, 'info_reviewer', city.countyB)).agent;
+  const bulletinsB = await bulletinsFixtures(admin, b, city.countyB.id);
+  const publishB = await infoPublishFixtures(ctx.db, admin, b, compilerB, city.countyB.id);
+  reportIds = { ...bulletinsB.byResource, ...(await notifyFixtures(ctx.db, b, city.countyB.id)) };
+  infoIds = { ...publishB.byResource, ...(await infoItemFixtures(b)) };
+  drafts = [...publishB.drafts, ...bulletinsB.drafts];
+  // Accounts, sessions and audit rows belong to the separated admins: county B's own, for county A to reach for.
+  const [auditRow] = await ctx.db.select({ id: auditLog.id }).from(auditLog).where(eq(auditLog.entityId, city.countyB.id)).limit(1);
+  const sessionB = tokenId(b.cookie.split('=')[1]);
+  accountParams = {
+    'audit/logs:id': String(auditRow?.id ?? 1),
+    'auth/sessions:id': sessionB,
+    'org/accounts:userId': liaisonB.user.id,
+    'security/accounts:userId': liaisonB.user.id,
+    'security/sessions:id': sessionB,
+  };
+  const compilerA = (await loginAs(ctx, 'info_reviewer', city.countyA)).agent;
+  const pubs = ok(await compilerA.get('/api/info/publications'), 'publications');
+  compilingA = ok(await compilerA.post('/api/info/issues', { publicationId: pubs.data[0].id, issueDate: '2026-03-16', editorNote: '甲县编辑中的编者按' }), 'issue A').id;
+  const itemA = await makeApprovedItem(ctx.db, { unitId: city.countyA.id, title: '甲县编辑中的专报稿' });
+  ok(await compilerA.post(`/api/info/items/${itemA.id}/adoptions`, { kind: 'issue', issueId: compilingA }), 'issue A adoption');
 }, 120_000);
 afterAll(() => ctx.close());
 
-/** The id to put in each path parameter, by the route's first segments. */
-function fill(url: string): string | null {
+/** The resource of a route, by its first segments: 'info/issues', 'bulletins/:id'. */
+const resourceOf = (url: string) => url.split('/').slice(2, 4).join('/');
+
+/** The id to put in each path parameter, by the route's first segments; `over` puts other records of a resource. */
+function fill(url: string, over: Record<string, string> = {}): string | null {
   const seg = url.split('/');
-  const resource = `${seg[2]}/${seg[3]}`;
+  const resource = resourceOf(url);
   const byResource: Record<string, string> = {
     ...study.byResource,
     ...studyContentIds,
     ...points.byResource,
     ...infoIds,
     ...reportIds,
+    ...over,
     'org/units': ids.unit,
     'org/persons': ids.person,
     'org/groups': ids.group,
@@ -99,7 +132,7 @@ function fill(url: string): string | null {
     'reports/:id': ids.report,
     'meetings/:id': ids.meeting,
   };
-  const params: Record<string, string> = { ...study.params, ...points.params, ...NOTIFY_PARAMS };
+  const params: Record<string, string> = { ...study.params, ...points.params, ...NOTIFY_PARAMS, ...accountParams };
   let missing = false;
   const out = url.replace(/:(\w+)/g, (_m, name: string) => {
     const v =
@@ -116,7 +149,18 @@ function fill(url: string): string | null {
 }
 
 /** Routes with parameters that are not county data: templates and role definitions are the same for everyone. */
-const SHARED = new Set(['GET /api/org/imports/template/:kind', ...STUDY_SHARED_ROUTES, ...POINTS_SHARED_ROUTES, ...INFO_PUBLISH_SHARED_ROUTES]);
+const SHARED = new Set(['GET /api/org/imports/template/:kind', ...STUDY_SHARED_ROUTES, ...POINTS_SHARED_ROUTES]);
+
+/** A body every write of the route `url` (as registered) accepts in shape, so that only the scope can refuse it. */
+function walkBody(method: string, url: string) {
+  if (method === 'GET') return undefined;
+  return { version: 1, name: '越权', title: '越权', decision: 'accept', comment: '越权', parentId: ids.unit, leadUnitId: ids.unit, deadline: '2026-12-31', items: [{ title: '越权', leadUnitId: ids.unit, deadline: '2026-12-31' }], content: '越权', percent: 50, username: 'walker_x', password: 'Walk-pass-2026', roleIds: [ids.role], fileIds: [], idempotencyKey: `walk-${url}`, ...sessionsWalkBody(url), ...studyWalkBody(method, url), ...infoWalkBody(url), ...publishWalkBody(url), ...bulletinsWalkBody(url), ...notifyWalkBody(url) };
+}
+
+function call(agent: Agent, route: { method: string; url: string }, url: string) {
+  const { method } = route;
+  return method === 'GET' ? agent.get(url) : agent[method.toLowerCase() as 'post' | 'patch' | 'put' | 'delete'](url, walkBody(method, route.url));
+}
 
 describe('scope walk: county A never reaches county B', () => {
   it('the fixtures are real: county B itself reads every one of its records', async () => {
@@ -124,7 +168,14 @@ describe('scope walk: county A never reaches county B', () => {
     const failures: string[] = [];
     for (const r of reads) {
       if (r.url.startsWith('/api/org/roles') || r.url.startsWith('/api/org/imports')) continue;
-      const res = await b.get(fill(r.url)!);
+      // The audit log and the security pages are the separated admins' alone: no county reads them, its own rows included.
+      if (r.permission?.startsWith('audit:') || r.permission?.startsWith('security:')) continue;
+      const url = fill(r.url);
+      if (!url) {
+        failures.push(`${r.url}: no county B fixture`);
+        continue;
+      }
+      const res = await b.get(url);
       if (res.statusCode !== 200) failures.push(`${r.url} → ${res.statusCode}`);
     }
     expect(failures).toEqual([]);
@@ -136,14 +187,47 @@ describe('scope walk: county A never reaches county B', () => {
     const leaks: string[] = [];
     for (const r of withParams) {
       const url = fill(r.url);
-      expect(url, `no county B fixture for ${r.method} ${r.url}`).not.toBeNull();
-      const body = r.method === 'GET' ? undefined : { version: 1, name: '越权', title: '越权', decision: 'accept', comment: '越权', parentId: ids.unit, leadUnitId: ids.unit, deadline: '2026-12-31', items: [{ title: '越权', leadUnitId: ids.unit, deadline: '2026-12-31' }], content: '越权', percent: 50, username: 'walker_x', password: 'Walk-pass-2026', roleIds: [ids.role], fileIds: [], idempotencyKey: `walk-${r.url}`, ...sessionsWalkBody(r.url), ...studyWalkBody(r.method, r.url), ...infoWalkBody(r.url), ...publishWalkBody(r.url), ...bulletinsWalkBody(r.url), ...notifyWalkBody(r.url) };
+      if (!url) {
+        leaks.push(`${r.method} ${r.url}: no county B fixture`);
+        continue;
+      }
       for (const agent of [a, staffA]) {
-        const res = await (r.method === 'GET' ? agent.get(url!) : agent[r.method.toLowerCase() as 'post' | 'patch' | 'put' | 'delete'](url!, body));
+        const res = await call(agent, r, url);
         if (![403, 404].includes(res.statusCode)) leaks.push(`${r.method} ${r.url} → ${res.statusCode} ${res.body.slice(0, 120)}`);
       }
     }
     expect(leaks).toEqual([]);
+  });
+
+  it('county B’s drafts answer 404 to county A on every route of their resource, Word, PDF and downloads included', async () => {
+    expect(drafts.map((d) => d.resource).sort()).toEqual(['bulletins/:id', 'info/files', 'info/issues', 'summaries/:id']);
+    const routes = ctx.app.routeTable.filter((r) => !r.public && r.url.includes(':'));
+    const failures: string[] = [];
+    for (const d of drafts) {
+      const served = routes.filter((r) => resourceOf(r.url) === d.resource);
+      expect(served.filter((r) => r.method === 'GET').length, `no route reads ${d.what}`).toBeGreaterThan(0);
+      for (const r of served) {
+        const url = fill(r.url, { [d.resource]: d.id })!;
+        // the draft is real: its own editor reads it (the PDF is the Word converted, so its Word stands for it)
+        if (r.method === 'GET' && !r.url.endsWith('/pdf')) {
+          const own = await d.editor.get(url);
+          if (own.statusCode !== 200) failures.push(`${d.what}: its editor gets ${r.url} → ${own.statusCode}`);
+        }
+        for (const [who, agent] of [['liaison', a], ['staff', staffA]] as const) {
+          const res = await call(agent, r, url);
+          const refused = r.method === 'GET' ? res.statusCode === 404 : [403, 404].includes(res.statusCode);
+          if (!refused) failures.push(`${d.what}: county A's ${who} gets ${r.method} ${r.url} → ${res.statusCode} ${res.body.slice(0, 80)}`);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('an issue county A is compiling is not read by county A’s own liaison and staff, who do not compile issues', async () => {
+    for (const agent of [a, staffA]) {
+      for (const path of ['', '/docx', '/pdf']) expect((await agent.get(`/api/info/issues/${compilingA}${path}`)).statusCode, path).toBe(404);
+      expect((await agent.get('/api/info/issues?pageSize=100')).json().data.map((i: { id: string }) => i.id)).not.toContain(compilingA);
+    }
   });
 
   it('dashboards refuse county B’s units and people', async () => {

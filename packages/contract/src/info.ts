@@ -284,6 +284,8 @@ export const InfoPublication = z.object({
   issuer: z.string(),
   colophon: z.array(z.object({ label: z.string(), text: z.string() })),
   disabled: z.boolean(),
+  /** the number a new issue opened this year takes (issues of other units count too, though not everyone sees them) */
+  nextNumber: z.number().int(),
   version: z.number().int(),
 });
 export const InfoPublicationList = z.object({ data: z.array(InfoPublication) });
@@ -306,6 +308,8 @@ export const InfoIssueItem = z.object({
   authors: z.array(z.string()),
   editorNote: z.string().nullable(),
   wordCount: z.number().int(),
+  /** the reader may open the item itself (an issued issue shows its items to its whole audience) */
+  readable: z.boolean(),
 });
 export const InfoIssue = z.object({
   id: z.string(),
@@ -418,7 +422,7 @@ export const SaveInfoTargetBody = z.object({
 
 export const InfoStatsQuery = z.object({
   /** month M2026-03, quarter Q2026-1, half H2026-1, year Y2026 */
-  period: z.string().regex(/^(M\d{4}-(0[1-9]|1[0-2])|Q\d{4}-[1-4]|H\d{4}-[12]|Y\d{4})$/, '统计周期格式不正确'),
+  period: z.string().regex(/^(M20\d{2}-(0[1-9]|1[0-2])|Q20\d{2}-[1-4]|H20\d{2}-[12]|Y20\d{2})$/, '统计周期格式不正确'),
   by: z.enum(['unit', 'author']).default('unit'),
   unitId: Id.optional(),
 });

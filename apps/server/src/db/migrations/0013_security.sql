@@ -42,13 +42,19 @@ ALTER TABLE "users" ADD COLUMN "totp_last_step" bigint;--> statement-breakpoint
 ALTER TABLE "audit_log" ADD COLUMN "module" text;--> statement-breakpoint
 ALTER TABLE "audit_log" ADD COLUMN "result" text DEFAULT 'success' NOT NULL;--> statement-breakpoint
 ALTER TABLE "audit_log" ADD COLUMN "alg" text DEFAULT 'sha256' NOT NULL;--> statement-breakpoint
+ALTER TABLE "info_issues" ADD COLUMN "unit_id" uuid;--> statement-breakpoint
 ALTER TABLE "password_history" ADD CONSTRAINT "password_history_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "recovery_codes" ADD CONSTRAINT "recovery_codes_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "password_history_user_idx" ON "password_history" USING btree ("user_id","created_at");--> statement-breakpoint
 CREATE INDEX "recovery_codes_user_idx" ON "recovery_codes" USING btree ("user_id");--> statement-breakpoint
+ALTER TABLE "info_issues" ADD CONSTRAINT "info_issues_unit_id_units_id_fk" FOREIGN KEY ("unit_id") REFERENCES "public"."units"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "persons_phone_index_idx" ON "persons" USING btree ("phone_index");--> statement-breakpoint
 CREATE INDEX "audit_user_idx" ON "audit_log" USING btree ("username","id");--> statement-breakpoint
 CREATE INDEX "audit_action_idx" ON "audit_log" USING btree ("action","id");--> statement-breakpoint
+CREATE INDEX "info_issues_unit_idx" ON "info_issues" USING btree ("unit_id");--> statement-breakpoint
+-- An issue opened before it had a unit of its own belongs to the unit of the account that opened it.
+UPDATE "info_issues" SET "unit_id" = "users"."unit_id" FROM "users" WHERE "users"."id" = "info_issues"."created_by" AND "info_issues"."unit_id" IS NULL;
+--> statement-breakpoint
 -- Retention: the archiver may delete rows older than 180 days (the shortest period a level-3 system keeps them),
 -- and only after it has written them to a signed file and set luoshi.audit_purge for its own transaction.
 -- Everything else stays refused: no UPDATE, no TRUNCATE, no DELETE of a recent row.

@@ -144,11 +144,13 @@ export const infoIssues = pgTable(
     /** compiling 编辑中 / issued 已印发 */
     status: text('status').$type<'compiling' | 'issued'>().notNull().default('compiling'),
     issuedAt: timestamp('issued_at', { withTimezone: true }),
+    /** the unit that compiles and issues it (编发单位): its opener's unit when opened; null above every unit */
+    unitId: uuid('unit_id').references(() => units.id),
     createdBy: uuid('created_by').references(() => users.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     version: integer('version').notNull().default(1),
   },
-  (t) => [uniqueIndex('info_issues_number_uq').on(t.publicationId, t.year, t.number)],
+  (t) => [uniqueIndex('info_issues_number_uq').on(t.publicationId, t.year, t.number), index('info_issues_unit_idx').on(t.unitId)],
 );
 
 /** 采用: into one of our issues, or by an outside body or outlet at a level, with proof. */

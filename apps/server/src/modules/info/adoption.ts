@@ -80,7 +80,7 @@ export async function adoptItem(tx: DbLike, caller: Caller, actor: Actor, itemId
   let row: AdoptionRow;
   if (body.kind === 'issue') {
     let issue: typeof infoIssues.$inferSelect;
-    if (body.issueId) issue = await lockOpenIssue(tx, body.issueId);
+    if (body.issueId) issue = await lockOpenIssue(tx, caller, body.issueId);
     else if (body.publicationId) issue = await openIssue(tx, actor, caller.userId, { publicationId: body.publicationId, issueDate: body.adoptedOn });
     else throw field('publicationId', '请选择期刊，或选择正在编辑的一期');
     const [pub] = await tx.select().from(infoPublications).where(eq(infoPublications.id, issue.publicationId));
@@ -142,7 +142,7 @@ export async function removeAdoption(tx: DbLike, caller: Caller, actor: Actor, i
   if (!row) throw notFound('采用记录');
   await getVisibleItem(tx, caller, row.itemId);
   if (row.kind !== 'issue' || !row.issueId) throw conflict('外部采用已计入积分，不能删除；如有错误请通过积分冲正处理');
-  await lockOpenIssue(tx, row.issueId);
+  await lockOpenIssue(tx, caller, row.issueId);
   await tx.delete(infoAdoptions).where(eq(infoAdoptions.id, id));
   // close the gap so the issue's order stays 1..n
   await tx

@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm';
+import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, infoAdoptions } from '../../db/schema/index.ts';
+import { auditLog, infoAdoptions, infoItems } from '../../db/schema/index.ts';
 import { GBT9704, libreOfficeAvailable } from '../../platform/docx.ts';
 import { loginAdmin, loginAs, makeCity, makeTestApp, ok, type Agent, type TestCtx } from '../../test/harness.ts';
 import { makeApprovedItem } from './publish.testkit.ts';
@@ -137,7 +138,7 @@ describe('期刊', () => {
     expect(audits.map((a) => a.action)).toEqual(['create', 'update', 'issue']);
   });
 
-  it('taking an item out of a compiling issue closes the gap in its order; every reader lists the issues', async () => {
+  it('taking an item out of a compiling issue closes the gap in its order; readers list it once it is issued', async () => {
     const pubs = await ok(admin.get('/api/info/publications'));
     const pub = pubs.data.find((p: { name: string }) => p.name === '工作简报');
     const issue = await ok(admin.post('/api/info/issues', { publicationId: pub.id, issueDate: '2026-11-21' }), 201);
@@ -153,9 +154,137 @@ describe('期刊', () => {
       [2, '简报稿3'],
     ]);
     const staff = await loginAs(ctx, 'staff', city.countyB);
+    // still being compiled: not theirs to read
+    expect((await ok(staff.agent.get(`/api/info/issues?publicationId=${pub.id}`))).data).toEqual([]);
+    await ok(admin.post(`/api/info/issues/${issue.id}/issue`, { version: after.version }));
     const listed = await ok(staff.agent.get(`/api/info/issues?publicationId=${pub.id}`));
     expect(listed.data.map((i: { id: string; itemCount: number }) => [i.id, i.itemCount])).toEqual([[issue.id, 2]]);
     // a staff member neither opens nor arranges issues
     expect((await staff.agent.post('/api/info/issues', { publicationId: pub.id })).statusCode).toBe(403);
+  });
+});
+
+describe('who sees an issue', () => {
+  type Login = Awaited<ReturnType<typeof loginAs>>;
+  let pubId: string;
+  let reviewerA: Login; // 甲县 compiles its own issues
+  let reviewerB: Login;
+  let reviewerCity: Login; // the city's 信息科: its scope covers both counties
+  let liaisonA: Login;
+  let staffA: Login;
+  let staffBranchA: Login;
+  let liaisonB: Login;
+  let staffB: Login;
+
+  beforeAll(async () => {
+    const pubs = await ok(admin.get('/api/info/publications'));
+    pubId = pubs.data.find((p: { name: string }) => p.name === '信息专报').id;
+    [reviewerA, reviewerB, reviewerCity, liaisonA, staffA, staffBranchA, liaisonB, staffB] = await Promise.all([
+      loginAs(ctx, 'info_reviewer', city.countyA),
+      loginAs(ctx, 'info_reviewer', city.countyB),
+      loginAs(ctx, 'info_reviewer', city.city),
+      loginAs(ctx, 'liaison', city.countyA),
+      loginAs(ctx, 'staff', city.countyA),
+      loginAs(ctx, 'staff', city.branchA),
+      loginAs(ctx, 'liaison', city.countyB),
+      loginAs(ctx, 'staff', city.countyB),
+    ]);
+  });
+
+  /** What each reader gets for the issue: the detail, the Word, and whether the list shows it. */
+  async function reach(issueId: string, who: Login[]) {
+    return Promise.all(
+      who.map(async (w) => {
+        const [detail, docx, list, exported] = await Promise.all([
+          w.agent.get(`/api/info/issues/${issueId}`),
+          w.agent.get(`/api/info/issues/${issueId}/docx`),
+          w.agent.get(`/api/info/issues?publicationId=${pubId}&pageSize=100`),
+          w.agent.get(`/api/info/issues/export?publicationId=${pubId}`),
+        ]);
+        const listed = list.json().data.some((i: { id: string }) => i.id === issueId);
+        const inExport = await exportHas(exported.rawPayload, issueId);
+        return `${detail.statusCode}/${docx.statusCode}/${listed ? 'listed' : 'unlisted'}/${inExport ? 'exported' : 'not exported'}`;
+      }),
+    );
+  }
+
+  /** The export names issues by label; the label of the issue looked up by an administrator. */
+  const labels = new Map<string, string>();
+  async function exportHas(xlsx: Buffer, issueId: string) {
+    if (!labels.has(issueId)) labels.set(issueId, (await ok(admin.get(`/api/info/issues/${issueId}`))).label);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx as unknown as ArrayBuffer);
+    return wb.worksheets.flatMap((ws) => ws.getSheetValues().flat().map(String)).includes(labels.get(issueId)!);
+  }
+
+  const SEEN = '200/200/listed/exported';
+  const UNSEEN = '404/404/unlisted/not exported';
+
+  it('a county’s issue being compiled: its editors only, not the county’s own staff; once issued, the county and the levels above', async () => {
+    const itemA = await makeApprovedItem(ctx.db, { unitId: city.countyA.id, title: '甲县编辑中的稿件', bodyText: '甲县编辑中的正文。' });
+    const itemBranch = await makeApprovedItem(ctx.db, { unitId: city.branchA.id, title: '甲县支部的做法', bodyText: '甲县支部的正文。' });
+    const issue = await ok(reviewerA.agent.post('/api/info/issues', { publicationId: pubId, issueDate: '2026-10-10', editorNote: '甲县编者按' }), 201);
+    for (const it of [itemA, itemBranch]) await ok(reviewerA.agent.post(`/api/info/items/${it.id}/adoptions`, { kind: 'issue', issueId: issue.id }), 201);
+
+    expect(await reach(issue.id, [reviewerA, reviewerCity])).toEqual([SEEN, SEEN]);
+    expect(await reach(issue.id, [liaisonA, staffA, staffBranchA, reviewerB, liaisonB, staffB])).toEqual(Array(6).fill(UNSEEN));
+    expect((await liaisonA.agent.get(`/api/info/issues/${issue.id}/pdf`)).statusCode).toBe(404);
+    // another county's compiler neither adds to it nor arranges, issues or empties it
+    const itemB = await makeApprovedItem(ctx.db, { unitId: city.countyB.id });
+    expect((await reviewerB.agent.post(`/api/info/items/${itemB.id}/adoptions`, { kind: 'issue', issueId: issue.id })).statusCode).toBe(404);
+    const current = await ok(reviewerCity.agent.get(`/api/info/issues/${issue.id}`));
+    const arrange = { issueDate: '2026-10-10', editorNote: '甲县编者按', colophon: [], items: current.items.map((i: { adoptionId: string }) => ({ adoptionId: i.adoptionId, editorNote: null })) };
+    expect((await reviewerB.agent.put(`/api/info/issues/${issue.id}`, { ...arrange, version: current.version })).statusCode).toBe(404);
+    expect((await reviewerB.agent.post(`/api/info/issues/${issue.id}/issue`, { version: current.version })).statusCode).toBe(404);
+    // the city's 信息科 edits it with the county
+    const arranged = await ok(reviewerCity.agent.put(`/api/info/issues/${issue.id}`, { ...arrange, version: current.version }));
+    expect(arranged.items.every((i: { readable: boolean }) => i.readable)).toBe(true);
+
+    await ok(reviewerA.agent.post(`/api/info/issues/${issue.id}/issue`, { version: arranged.version }));
+    expect(await reach(issue.id, [reviewerA, reviewerCity, liaisonA, staffA, staffBranchA])).toEqual(Array(5).fill(SEEN));
+    expect(await reach(issue.id, [reviewerB, liaisonB, staffB])).toEqual(Array(3).fill(UNSEEN));
+    // the audience reads it as issued, every item's text included, even items they could not open on their own
+    const read = await ok(staffA.agent.get(`/api/info/issues/${issue.id}`));
+    expect(read.items.map((i: { title: string; readable: boolean }) => [i.title, i.readable])).toEqual([
+      ['甲县编辑中的稿件', false],
+      ['甲县支部的做法', false],
+    ]);
+    const { paragraphs } = await docxParagraphs((await staffBranchA.agent.get(`/api/info/issues/${issue.id}/docx`)).rawPayload);
+    expect(paragraphs).toEqual(expect.arrayContaining(['甲县编辑中的正文。', '甲县支部的正文。', '编者按：甲县编者按']));
+    expect((await ok(liaisonA.agent.get(`/api/info/issues/${issue.id}`))).items.every((i: { readable: boolean }) => i.readable)).toBe(true);
+    // reading it does not make it theirs to change
+    expect((await liaisonA.agent.put(`/api/info/issues/${issue.id}`, { ...arrange, version: arranged.version + 1 })).statusCode).toBe(403);
+  });
+
+  it('an issue carrying another county’s information is sent to that county too, not to its branches’ staff', async () => {
+    // an item of 甲县 routed to 乙县's compiler (named on a step), who puts it into 乙县's issue
+    const itemA = await makeApprovedItem(ctx.db, { unitId: city.countyA.id, title: '甲县报乙县的稿件', bodyText: '甲县报乙县的正文。' });
+    await ctx.db.update(infoItems).set({ steps: [{ name: '审核', deadlineDays: 1, reviewerIds: [reviewerB.user.id] }] }).where(eq(infoItems.id, itemA.id));
+    const issue = await ok(reviewerB.agent.post('/api/info/issues', { publicationId: pubId, issueDate: '2026-10-12' }), 201);
+    const adoption = await ok(reviewerB.agent.post(`/api/info/items/${itemA.id}/adoptions`, { kind: 'issue', issueId: issue.id }), 201);
+    expect(await reach(issue.id, [liaisonA, staffA])).toEqual([UNSEEN, UNSEEN]);
+    // 甲县's own compiler sees the item, not 乙县's issue: taking it out is not theirs either
+    expect((await reviewerA.agent.delete(`/api/info/adoptions/${adoption.id}`)).statusCode).toBe(404);
+    await ok(reviewerB.agent.post(`/api/info/issues/${issue.id}/issue`, { version: (await ok(reviewerB.agent.get(`/api/info/issues/${issue.id}`))).version }));
+    expect(await reach(issue.id, [reviewerB, liaisonB, staffB, liaisonA, staffA, reviewerA])).toEqual(Array(6).fill(SEEN));
+    expect(await reach(issue.id, [staffBranchA])).toEqual([UNSEEN]);
+  });
+
+  it('an issue opened above every unit goes to the whole tree once issued, and to no one but the department while compiled', async () => {
+    const item = await makeApprovedItem(ctx.db, { unitId: city.countyB.id, title: '全市专报稿件' });
+    const adoption = await ok(admin.post(`/api/info/items/${item.id}/adoptions`, { kind: 'issue', publicationId: pubId, adoptedOn: '2026-10-15' }), 201);
+    const issue = await ok(admin.get(`/api/info/issues/${adoption.issueId}`));
+    expect(await reach(issue.id, [reviewerCity, reviewerA, liaisonA, staffA, staffB])).toEqual(Array(5).fill(UNSEEN));
+    await ok(admin.post(`/api/info/issues/${issue.id}/issue`, { version: issue.version }));
+    expect(await reach(issue.id, [reviewerCity, reviewerA, liaisonA, staffA, staffBranchA, staffB])).toEqual(Array(6).fill(SEEN));
+  });
+
+  it('a compiler who sees only some issues is still told the number the next one takes', async () => {
+    const nextOf = async (w: Login) => (await ok(w.agent.get('/api/info/publications'))).data.find((p: { id: string }) => p.id === pubId).nextNumber;
+    await ok(reviewerB.agent.post('/api/info/issues', { publicationId: pubId }), 201);
+    const next = await nextOf(reviewerA);
+    expect(await nextOf(reviewerB)).toBe(next);
+    const opened = await ok(reviewerA.agent.post('/api/info/issues', { publicationId: pubId }), 201);
+    expect(opened.number).toBe(next);
   });
 });

@@ -1,18 +1,53 @@
-import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, or, sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { CreateInfoIssueBody, InfoIssue, SaveInfoPublicationBody, UpdateInfoIssueBody } from '@luoshi/contract';
 import type { DbLike } from '../../db/client.ts';
-import { infoAdoptions, infoAuthors, infoIssues, infoItems, infoPublications, units } from '../../db/schema/index.ts';
+import { infoAdoptions, infoAuthors, infoIssues, infoItems, infoPublications, units, users } from '../../db/schema/index.ts';
 import { audit, type Actor } from '../../platform/audit.ts';
 import { shanghaiDate } from '../../platform/calendar.ts';
 import { officialDocument, type OfficialBlock } from '../../platform/docx.ts';
-import { badRequest, conflict, notFound } from '../../platform/errors.ts';
+import { badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts';
 import { envelope, orderOf, pageOf, type ListParams } from '../../platform/list.ts';
+import { unitInScope } from '../../platform/scope.ts';
+import type { Caller } from '../../platform/session.ts';
+import { itemVisible } from './access.ts';
 import { emitAdoptionEvents } from './adoption.ts';
 import { ensurePublications } from './settings.ts';
 
-// 期刊: our own numbered publications (信息专报 第 N 期). An issue is a department-wide document: every reader
-// lists issues and sees the titles and units in them; the items' texts stay behind the items' own visibility.
+// 期刊: our own numbered publications (信息专报 第 N 期).
+//
+// Who sees an issue. It belongs to the unit of the account that opened it, kept on the issue (编发单位; an account
+// above every unit, such as the first administrator, opens issues for the whole tree). While it is compiled it is a working paper:
+// only its editors see it — whoever opened it, and whoever may compile issues (info:item:adopt) with the owning
+// unit in scope. Once 印发 it is a document sent out, like a 通报: to the units under the owning unit and to the
+// units whose information it carries, read by their people and by those whose scope covers the owning unit or one
+// of those units, as issued, text included. Everyone else gets 404, and the list, the detail, the Word and the PDF
+// all apply the same rule. Items of an issue that the reader may not open on their own are marked, not linked.
+
+/**
+ * The owning unit of the issue (null when opened above every unit) and its path. For WHERE clauses only:
+ * drizzle writes a lone table's columns unqualified in a select list, where a subquery would misread them.
+ */
+const ownerUnit = sql`${infoIssues.unitId}`;
+const ownerPath = sql`(select ow.path from ${units} ow where ow.id = ${infoIssues.unitId})`;
+
+/** The caller compiles the issue: opened it, or may compile issues with its owning unit in scope. */
+export function compiles(caller: Caller): SQL {
+  if (!caller.permissions.has('info:item:adopt')) return sql`false`;
+  return or(eq(infoIssues.createdBy, caller.userId), unitInScope(caller.scope, ownerUnit))!;
+}
+
+/** The issue, once issued, was sent to the caller: see the top of this file. */
+function sentTo(caller: Caller): SQL {
+  const below = caller.unitPath ? sql`${caller.unitPath}::text like (${ownerPath} || '%')` : sql`false`;
+  const ownUnit = caller.unitId ? sql`a.unit_id = ${caller.unitId}` : sql`false`;
+  const carried = sql`exists (select 1 from ${infoAdoptions} a where a.issue_id = ${infoIssues.id} and (${ownUnit} or ${unitInScope(caller.scope, sql`a.unit_id`)}))`;
+  return or(sql`${ownerPath} is null`, below, unitInScope(caller.scope, ownerUnit), carried)!;
+}
+
+export function issueVisible(caller: Caller): SQL {
+  return or(compiles(caller), and(eq(infoIssues.status, 'issued'), sentTo(caller)))!;
+}
 
 type IssueRow = typeof infoIssues.$inferSelect;
 type PublicationRow = typeof infoPublications.$inferSelect;
@@ -23,20 +58,38 @@ export const issueLabel = (pubName: string, i: Pick<IssueRow, 'year' | 'number' 
 /** '2026-11-25' → '2026年11月25日', as official documents write dates. */
 export const chineseDate = (d: string) => `${Number(d.slice(0, 4))}年${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日`;
 
-const presentPublication = (p: PublicationRow) => ({
+const presentPublication = (p: PublicationRow, nextNumber: number) => ({
   id: p.id,
   name: p.name,
   level: p.level,
   issuer: p.issuer,
   colophon: p.colophon,
   disabled: p.disabled,
+  nextNumber,
   version: p.version,
 });
 
+/**
+ * The number a new issue of this year takes, by publication, counted over every issue, seen or not: a compiler
+ * who sees only some issues is still told the right number.
+ */
+async function nextNumbers(db: DbLike): Promise<Map<string, number>> {
+  const rows = await db
+    .select({ id: infoIssues.publicationId, next: sql<number>`max(${infoIssues.number})::int + 1` })
+    .from(infoIssues)
+    .where(eq(infoIssues.year, Number(shanghaiDate().slice(0, 4))))
+    .groupBy(infoIssues.publicationId);
+  return new Map(rows.map((r) => [r.id, r.next]));
+}
+
+async function presentOne(db: DbLike, p: PublicationRow) {
+  return presentPublication(p, (await nextNumbers(db)).get(p.id) ?? 1);
+}
+
 export async function listPublications(db: DbLike) {
   await ensurePublications(db);
-  const rows = await db.select().from(infoPublications).orderBy(asc(infoPublications.createdAt), asc(infoPublications.name));
-  return { data: rows.map(presentPublication) };
+  const [rows, next] = await Promise.all([db.select().from(infoPublications).orderBy(asc(infoPublications.createdAt), asc(infoPublications.name)), nextNumbers(db)]);
+  return { data: rows.map((p) => presentPublication(p, next.get(p.id) ?? 1)) };
 }
 
 type PublicationBody = z.output<typeof SaveInfoPublicationBody>;
@@ -51,7 +104,7 @@ export async function savePublication(tx: DbLike, actor: Actor, id: string | nul
   if (!id) {
     const [row] = await tx.insert(infoPublications).values(values).returning();
     await audit(tx, actor, { entity: 'info_publication', entityId: row.id, action: 'create', after: row });
-    return presentPublication(row);
+    return presentOne(tx, row);
   }
   const [before] = await tx.select().from(infoPublications).where(eq(infoPublications.id, id)).for('update');
   if (!before) throw notFound('期刊');
@@ -62,13 +115,22 @@ export async function savePublication(tx: DbLike, actor: Actor, id: string | nul
     .where(eq(infoPublications.id, id))
     .returning();
   await audit(tx, actor, { entity: 'info_publication', entityId: id, action: 'update', before, after: row });
-  return presentPublication(row);
+  return presentOne(tx, row);
 }
 
-/** An issue still being compiled, locked for the rest of the transaction; an issued one answers 409. */
-export async function lockOpenIssue(tx: DbLike, id: string): Promise<IssueRow> {
-  const [row] = await tx.select().from(infoIssues).where(eq(infoIssues.id, id)).for('update');
+/**
+ * An issue the caller compiles and that is still being compiled, locked for the rest of the transaction. One the
+ * caller does not see answers 404, one they only read 403, an issued one 409.
+ */
+export async function lockOpenIssue(tx: DbLike, caller: Caller, id: string): Promise<IssueRow> {
+  const [row] = await tx
+    .select()
+    .from(infoIssues)
+    .where(and(eq(infoIssues.id, id), issueVisible(caller)))
+    .for('update');
   if (!row) throw notFound('期刊期次');
+  const [editor] = await tx.select({ id: infoIssues.id }).from(infoIssues).where(and(eq(infoIssues.id, id), compiles(caller)));
+  if (!editor) throw forbidden('只有编辑本期的人员可以修改该期');
   if (row.status !== 'compiling') throw conflict('该期已印发，不能再修改');
   return row;
 }
@@ -108,6 +170,8 @@ export async function openIssue(
       issueDate,
       editorNote: input.editorNote ?? null,
       colophon: pub.colophon,
+      // Fixed when opened: the issue stays with its unit if the opener later moves.
+      unitId: sql`(select ${users.unitId} from ${users} where ${users.id} = ${userId})`,
       createdBy: userId,
     })
     .returning();
@@ -145,11 +209,11 @@ const presentIssueHead = ({ i, pubName, itemCount: n }: IssueJoined) => ({
   version: i.version,
 });
 
-export async function listIssues(db: DbLike, q: ListParams & { publicationId?: string; year?: number }) {
-  const where: SQL[] = [];
+export async function listIssues(db: DbLike, caller: Caller, q: ListParams & { publicationId?: string; year?: number }) {
+  const where: SQL[] = [issueVisible(caller)];
   if (q.publicationId) where.push(eq(infoIssues.publicationId, q.publicationId));
   if (q.year) where.push(eq(infoIssues.year, q.year));
-  const cond = where.length ? and(...where) : undefined;
+  const cond = and(...where);
   const { limit, offset } = pageOf(q);
   const [rows, [{ total }]] = await Promise.all([
     selectIssues(db)
@@ -162,11 +226,24 @@ export async function listIssues(db: DbLike, q: ListParams & { publicationId?: s
   return envelope(rows.map(presentIssueHead), total, q);
 }
 
-type IssueItemRow = { adoptionId: string; itemId: string; position: number; title: string; unitName: string; authors: string[]; editorNote: string | null; wordCount: number; bodyText: string };
+type IssueItemRow = {
+  adoptionId: string;
+  itemId: string;
+  position: number;
+  title: string;
+  unitName: string;
+  authors: string[];
+  editorNote: string | null;
+  wordCount: number;
+  bodyText: string;
+  readable: boolean;
+};
 
-async function issueItems(db: DbLike, issueId: string): Promise<IssueItemRow[]> {
+/** The items of an issue in order; `readable` tells whether the caller may also open the item on its own. */
+async function issueItems(db: DbLike, caller: Caller, issueId: string): Promise<IssueItemRow[]> {
   const rows = await db
     .select({
+      readable: sql<boolean>`${itemVisible(caller)}`,
       adoptionId: infoAdoptions.id,
       itemId: infoItems.id,
       position: infoAdoptions.position,
@@ -185,16 +262,22 @@ async function issueItems(db: DbLike, issueId: string): Promise<IssueItemRow[]> 
   return rows.map((r) => ({ ...r, position: r.position ?? 0 }));
 }
 
-export async function getIssue(db: DbLike, id: string): Promise<InfoIssue> {
-  const [head] = await selectIssues(db).where(eq(infoIssues.id, id));
+/** The issue with its publication's name, or 404 when the caller may not see it. */
+async function visibleIssue(db: DbLike, caller: Caller, id: string): Promise<IssueJoined> {
+  const [head] = await selectIssues(db).where(and(eq(infoIssues.id, id), issueVisible(caller)));
   if (!head) throw notFound('期刊期次');
-  const items = await issueItems(db, id);
+  return head;
+}
+
+export async function getIssue(db: DbLike, caller: Caller, id: string): Promise<InfoIssue> {
+  const head = await visibleIssue(db, caller, id);
+  const items = await issueItems(db, caller, id);
   return { ...presentIssueHead(head), items: items.map(({ bodyText: _b, ...r }) => r) };
 }
 
 /** 编排: the order of the items, their 按语, the issue date, 编者按 and 版记; only while compiling. */
-export async function updateIssue(tx: DbLike, actor: Actor, id: string, body: z.output<typeof UpdateInfoIssueBody>) {
-  const before = await lockOpenIssue(tx, id);
+export async function updateIssue(tx: DbLike, caller: Caller, actor: Actor, id: string, body: z.output<typeof UpdateInfoIssueBody>) {
+  const before = await lockOpenIssue(tx, caller, id);
   if (before.version !== body.version) throw conflict();
   if (Number(body.issueDate.slice(0, 4)) !== before.year) throw badRequest(`印发日期应在 ${before.year} 年内（期号按年编排）`);
   const current = await tx.select({ id: infoAdoptions.id }).from(infoAdoptions).where(eq(infoAdoptions.issueId, id));
@@ -218,8 +301,8 @@ export async function updateIssue(tx: DbLike, actor: Actor, id: string, body: z.
 }
 
 /** 印发: the issue is final, and its adoptions become facts that score, dated on the issue date. */
-export async function issueIssue(tx: DbLike, actor: Actor, id: string, version: number) {
-  const before = await lockOpenIssue(tx, id);
+export async function issueIssue(tx: DbLike, caller: Caller, actor: Actor, id: string, version: number) {
+  const before = await lockOpenIssue(tx, caller, id);
   if (before.version !== version) throw conflict();
   const adoptions = await tx.select().from(infoAdoptions).where(eq(infoAdoptions.issueId, id)).orderBy(asc(infoAdoptions.position));
   if (!adoptions.length) throw badRequest('本期还没有编入信息，不能印发');
@@ -243,11 +326,10 @@ const paragraphs = (text: string) =>
     .filter(Boolean);
 
 /** The issue as a Word document in the GB/T 9704 layout; with its file name. */
-export async function issueDocx(db: DbLike, id: string): Promise<{ buffer: Buffer; fileName: string }> {
-  const [head] = await selectIssues(db).where(eq(infoIssues.id, id));
-  if (!head) throw notFound('期刊期次');
+export async function issueDocx(db: DbLike, caller: Caller, id: string): Promise<{ buffer: Buffer; fileName: string }> {
+  const head = await visibleIssue(db, caller, id);
   const [pub] = await db.select().from(infoPublications).where(eq(infoPublications.id, head.i.publicationId));
-  const items = await issueItems(db, id);
+  const items = await issueItems(db, caller, id);
   const date = chineseDate(head.i.issueDate);
   const blocks: OfficialBlock[] = [];
   if (head.i.editorNote) blocks.push({ kind: 'note', label: '编者按：', text: head.i.editorNote });

@@ -114,7 +114,7 @@ export function registerPublishRoutes(app: App, { db, config }: Deps) {
   app.get(
     '/api/info/issues',
     { config: { permission: 'info:item:read' }, schema: { tags, summary: '期刊期次列表', querystring: InfoIssueListQuery, response: { 200: InfoIssueList } } },
-    async (req) => listIssues(db, req.query),
+    async (req) => listIssues(db, callerOf(req), req.query),
   );
   app.get(
     '/api/info/issues/export',
@@ -122,8 +122,9 @@ export function registerPublishRoutes(app: App, { db, config }: Deps) {
       config: { permission: 'info:item:read' },
       schema: { tags, summary: '导出期刊期次列表（XLSX，按当前筛选条件）', querystring: InfoIssueListQuery, response: XLSX_RESPONSE, produces: [XLSX_MIME] },
     },
-    async (req, reply) =>
-      sendListXlsx(reply, {
+    async (req, reply) => {
+      const caller = callerOf(req);
+      return sendListXlsx(reply, {
         fileName: exportFileName('信息期刊'),
         sheetName: '期刊期次',
         columns: [
@@ -135,7 +136,7 @@ export function registerPublishRoutes(app: App, { db, config }: Deps) {
           { header: '状态', key: 'status', width: 8 },
           { header: '编者按', key: 'editorNote', width: 40 },
         ],
-        fetchPage: (page, pageSize) => listIssues(db, { ...req.query, page, pageSize }),
+        fetchPage: (page, pageSize) => listIssues(db, caller, { ...req.query, page, pageSize }),
         toRow: (i) => ({
           publicationName: i.publicationName,
           year: i.year,
@@ -145,20 +146,25 @@ export function registerPublishRoutes(app: App, { db, config }: Deps) {
           status: i.status === 'issued' ? '已印发' : '编辑中',
           editorNote: i.editorNote ?? '',
         }),
-      }),
+      });
+    },
   );
   app.post(
     '/api/info/issues',
     { config: { permission: 'info:item:adopt' }, schema: { tags, summary: '新开一期（按期刊和年度连续编号）', body: CreateInfoIssueBody, response: { 201: InfoIssue } } },
     async (req, reply) => {
-      const row = await db.transaction((tx) => createIssue(tx, actorOf(req), callerOf(req).userId, req.body));
-      return reply.code(201).send(await getIssue(db, row.id));
+      const caller = callerOf(req);
+      const row = await db.transaction((tx) => createIssue(tx, actorOf(req), caller.userId, req.body));
+      return reply.code(201).send(await getIssue(db, caller, row.id));
     },
   );
   app.get(
     '/api/info/issues/:id',
-    { config: { permission: 'info:item:read' }, schema: { tags, summary: '一期的内容与编排', params: IdParams, response: { 200: InfoIssue } } },
-    async (req) => getIssue(db, req.params.id),
+    {
+      config: { permission: 'info:item:read' },
+      schema: { tags, summary: '一期的内容与编排（编辑中的仅编辑人员可见，已印发的发送范围内可见）', params: IdParams, response: { 200: InfoIssue } },
+    },
+    async (req) => getIssue(db, callerOf(req), req.params.id),
   );
   app.put(
     '/api/info/issues/:id',
@@ -167,8 +173,9 @@ export function registerPublishRoutes(app: App, { db, config }: Deps) {
       schema: { tags, summary: '编排一期：信息顺序、按语、印发日期、编者按、版记（印发后不能修改）', params: IdParams, body: UpdateInfoIssueBody, response: { 200: InfoIssue } },
     },
     async (req) => {
-      await db.transaction((tx) => updateIssue(tx, actorOf(req), req.params.id, req.body));
-      return getIssue(db, req.params.id);
+      const caller = callerOf(req);
+      await db.transaction((tx) => updateIssue(tx, caller, actorOf(req), req.params.id, req.body));
+      return getIssue(db, caller, req.params.id);
     },
   );
   app.post(
@@ -178,15 +185,16 @@ export function registerPublishRoutes(app: App, { db, config }: Deps) {
       schema: { tags, summary: '印发：定稿，本期所采用的信息计入积分', params: IdParams, body: IssueInfoIssueBody, response: { 200: InfoIssue } },
     },
     async (req) => {
-      await db.transaction((tx) => issueIssue(tx, actorOf(req), req.params.id, req.body.version));
-      return getIssue(db, req.params.id);
+      const caller = callerOf(req);
+      await db.transaction((tx) => issueIssue(tx, caller, actorOf(req), req.params.id, req.body.version));
+      return getIssue(db, caller, req.params.id);
     },
   );
   app.get(
     '/api/info/issues/:id/docx',
     { config: { permission: 'info:item:read' }, schema: { tags, summary: '下载一期的 Word 文档（GB/T 9704 版式）', params: IdParams } },
     async (req, reply) => {
-      const { buffer, fileName } = await issueDocx(db, req.params.id);
+      const { buffer, fileName } = await issueDocx(db, callerOf(req), req.params.id);
       return reply.header('content-type', DOCX_MIME).header('content-disposition', attachmentHeader(fileName)).send(buffer);
     },
   );
@@ -194,7 +202,7 @@ export function registerPublishRoutes(app: App, { db, config }: Deps) {
     '/api/info/issues/:id/pdf',
     { config: { permission: 'info:item:read' }, schema: { tags, summary: '下载一期的 PDF（需本机安装 LibreOffice）', params: IdParams } },
     async (req, reply) => {
-      const { buffer, fileName } = await issueDocx(db, req.params.id);
+      const { buffer, fileName } = await issueDocx(db, callerOf(req), req.params.id);
       const pdf = await docxToPdf(buffer);
       if (!pdf) throw new AppError(503, 'PDF_UNAVAILABLE', '本机未安装 LibreOffice，暂不能生成 PDF');
       return reply

@@ -3,7 +3,10 @@ import type { Db } from '../../db/client.ts';
 import { infoAuthors, infoItems, infoVersions, users } from '../../db/schema/index.ts';
 import type { Agent } from '../../test/harness.ts';
 
-/** County B's information records (an adopted item with proof, an instruction, an issue, a media report, a target, a file), for the scope walk. */
+/**
+ * County B's information records (an adopted item with proof, an instruction, an issued issue and one being compiled, a
+ * media report, a target, a file in an item and one no record holds), for the scope walk.
+ */
 
 export const PNG = Buffer.from(
   '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082',
@@ -63,11 +66,21 @@ function ok(res: { statusCode: number; body: string }, what: string) {
   return JSON.parse(res.body);
 }
 
-export type InfoPublishWalk = { byResource: Record<string, string>; params: Record<string, string> };
+export type InfoPublishWalk = {
+  byResource: Record<string, string>;
+  params: Record<string, string>;
+  /** county B's unfinished records, with who may read them: the walk proves no one of county A reaches them */
+  drafts: { resource: string; id: string; what: string; editor: Agent }[];
+};
 
-/** `b` is a liaison of county B (info:item:submit, info:media:write); the admin adopts and sets the target. */
-export async function infoPublishFixtures(db: Db, admin: Agent, b: Agent, unitB: string): Promise<InfoPublishWalk> {
+/**
+ * `b` is a liaison of county B (info:item:submit, info:media:write) and `compilerB` compiles county B's issues
+ * (info:item:adopt); the admin adopts for outlets and sets the target. County B has an issued issue (read by its
+ * own people) and one still being compiled (read by its compilers only), each carrying county B's information.
+ */
+export async function infoPublishFixtures(db: Db, admin: Agent, b: Agent, compilerB: Agent, unitB: string): Promise<InfoPublishWalk> {
   const file = ok(await b.upload('/api/info/files', [{ name: '乙县配图.png', content: PNG, type: 'image/png' }]), 'info upload');
+  const loose = ok(await b.upload('/api/info/files', [{ name: '乙县未用附件.png', content: PNG, type: 'image/png' }]), 'info upload, unattached');
   const item = await makeApprovedItem(db, {
     unitId: unitB,
     title: '乙县走查信息',
@@ -83,7 +96,15 @@ export async function infoPublishFixtures(db: Db, admin: Agent, b: Agent, unitB:
     'instruction',
   );
   const pubs = ok(await admin.get('/api/info/publications'), 'publications');
-  const issue = ok(await admin.post('/api/info/issues', { publicationId: pubs.data[0].id, issueDate: '2026-03-15' }), 'issue');
+  const issueOf = async (editorNote: string, title: string) => {
+    const issue = ok(await compilerB.post('/api/info/issues', { publicationId: pubs.data[0].id, issueDate: '2026-03-15', editorNote }), 'issue');
+    const carried = await makeApprovedItem(db, { unitId: unitB, title, bodyText: `${title}正文` });
+    ok(await compilerB.post(`/api/info/items/${carried.id}/adoptions`, { kind: 'issue', issueId: issue.id }), 'issue adoption');
+    return ok(await compilerB.get(`/api/info/issues/${issue.id}`), 'issue read');
+  };
+  const issued = await issueOf('乙县走查编者按（已印发）', '乙县已印发专报稿');
+  ok(await compilerB.post(`/api/info/issues/${issued.id}/issue`, { version: issued.version }), 'issue 印发');
+  const compiling = await issueOf('乙县走查编者按（编辑中）', '乙县编辑中专报稿');
   const media = ok(
     await b.post('/api/info/media', { outlet: '乙县融媒体中心', level: '县级', title: '乙县走查报道', publishedOn: '2026-03-14', idempotencyKey: 'walk-media-b-1' }),
     'media',
@@ -95,10 +116,14 @@ export async function infoPublishFixtures(db: Db, admin: Agent, b: Agent, unitB:
       'info/media': media.id,
       'info/targets': target.id,
       'info/files': file.id,
-      'info/issues': issue.id,
+      'info/issues': issued.id,
       'info/publications': pubs.data[0].id,
     },
     params: {},
+    drafts: [
+      { resource: 'info/issues', id: compiling.id, what: '乙县编辑中的期刊', editor: compilerB },
+      { resource: 'info/files', id: loose.id, what: '乙县未使用的上传文件', editor: b },
+    ],
   };
 }
 
@@ -107,10 +132,3 @@ export function publishWalkBody(url: string): Record<string, unknown> {
   if (url.startsWith('/api/info/media/')) return { outlet: '越权', level: '县级', publishedOn: '2026-03-01' };
   return {};
 }
-
-/** Issues are department-wide documents: every reader reads the same ones (their writes need info:item:adopt). */
-export const INFO_PUBLISH_SHARED_ROUTES = [
-  'GET /api/info/issues/:id',
-  'GET /api/info/issues/:id/docx',
-  'GET /api/info/issues/:id/pdf',
-];

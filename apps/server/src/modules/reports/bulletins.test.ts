@@ -236,4 +236,34 @@ describe('通报的可见范围', () => {
     expect(r.named).toBe(true);
     expect((await writerB.get(`/api/bulletins/${d.id}`)).statusCode).toBe(404);
   });
+
+  it('the detail, the Word, the PDF and the list agree: a draft for its writers, an issued one for its units and the levels above', async () => {
+    const liaisonCity = (await loginAs(ctx, 'liaison', city.city)).agent; // reads bulletins over the whole city, writes none
+    const staffA = (await loginAs(ctx, 'staff', city.countyA)).agent;
+    const staffB = (await loginAs(ctx, 'staff', city.countyB)).agent;
+    const d = await ok(writerA.post('/api/bulletins', { template: 'criticism', periodKey: 'Q2026-1', scopeUnitId: city.countyA.id, unitIds: [city.branchA.id], reason: '可见范围测试' }), 201);
+    /** detail/Word/PDF status and whether the list shows it, for each reader */
+    const reach = (agents: Agent[], pdf = true) =>
+      Promise.all(
+        agents.map(async (g) => {
+          const [one, docx, asPdf, list] = await Promise.all([
+            g.get(`/api/bulletins/${d.id}`),
+            g.get(`/api/bulletins/${d.id}/docx`),
+            // the PDF is the Word converted, which is slow: it is asked only of those who must not get it
+            pdf ? g.get(`/api/bulletins/${d.id}/pdf`) : Promise.resolve({ statusCode: 0 }),
+            g.get('/api/bulletins?pageSize=200'),
+          ]);
+          const listed = list.json().data.some((x: { id: string }) => x.id === d.id);
+          return [one.statusCode, docx.statusCode, asPdf.statusCode, listed].join('/');
+        }),
+      );
+    expect(await reach([writerA, admin], false)).toEqual(['200/200/0/true', '200/200/0/true']);
+    // a draft is not read by the county's own people, nor by a reader above who does not write bulletins
+    expect(await reach([staffA, staffBranchA, liaisonCity, writerB, staffB])).toEqual(Array(5).fill('404/404/404/false'));
+
+    await ok(writerA.post(`/api/bulletins/${d.id}/issue`, { version: d.version }));
+    const audience = [writerA, admin, staffA, staffBranchA, liaisonCity];
+    expect(await reach(audience, false)).toEqual(Array(5).fill('200/200/0/true'));
+    expect(await reach([writerB, staffB])).toEqual(Array(2).fill('404/404/404/false'));
+  }, 60_000);
 });

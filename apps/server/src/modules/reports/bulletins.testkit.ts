@@ -27,16 +27,31 @@ export async function ensureCountyWriterRole(db: Db): Promise<string> {
   return code;
 }
 
-export type BulletinsWalk = { byResource: Record<string, string>; draftId: string };
+export type BulletinsWalk = {
+  byResource: Record<string, string>;
+  draftId: string;
+  /** county B's unfinished documents, with who may read them: the walk proves no one of county A reaches them */
+  drafts: { resource: string; id: string; what: string; editor: Agent }[];
+};
 
-/** `admin` drafts two bulletins over county B and issues one; `b` (a liaison of county B) writes a summary. */
+/**
+ * `admin` drafts two bulletins over county B and issues one; `b` (a liaison of county B) writes a summary, which is
+ * county B's working paper (a summary is never sent anywhere: only the scopes over its unit read it).
+ */
 export async function bulletinsFixtures(admin: Agent, b: Agent, unitB: string): Promise<BulletinsWalk> {
   const body = { template: 'commendation', periodKey: 'M2026-03', scopeUnitId: unitB, unitIds: [unitB], reason: '乙县走查表扬理由' };
   const issued = ok(await admin.post('/api/bulletins', body), 'bulletin draft');
   ok(await admin.post(`/api/bulletins/${issued.id}/issue`, { version: issued.version }), 'bulletin issue');
   const draft = ok(await admin.post('/api/bulletins', { ...body, template: 'criticism', reason: '乙县走查批评理由' }), 'bulletin draft 2');
   const summary = ok(await b.put('/api/summaries', { unitId: unitB, periodKey: 'M2026-03', text: '乙县三月工作总结', version: 0 }), 'summary');
-  return { byResource: { 'bulletins/:id': issued.id, 'summaries/:id': summary.id }, draftId: draft.id };
+  return {
+    byResource: { 'bulletins/:id': issued.id, 'summaries/:id': summary.id },
+    draftId: draft.id,
+    drafts: [
+      { resource: 'bulletins/:id', id: draft.id, what: '乙县通报草稿', editor: admin },
+      { resource: 'summaries/:id', id: summary.id, what: '乙县工作总结', editor: b },
+    ],
+  };
 }
 
 /** A body every bulletin and summary route accepts in shape, so that only the scope can refuse it. */

@@ -117,4 +117,16 @@ describe('工作总结', () => {
     expect((await staffA.put('/api/summaries', { unitId: city.countyA.id, periodKey: 'Q2026-1', text: 'x', version: 0 })).statusCode).toBe(403);
     expect((await admin.get(`/api/summaries/${saved.id}`)).statusCode).toBe(200);
   });
+
+  it('a summary is the working paper of its unit: the scopes over the unit read it and its Word, no one else', async () => {
+    const saved = await ok(liaisonA.put('/api/summaries', { unitId: city.countyA.id, periodKey: 'Q2026-1', text: '甲县一季度工作总结。', version: 0 }));
+    const secretaryA = (await loginAs(ctx, 'branch_secretary', city.branchA)).agent;
+    const liaisonCity = (await loginAs(ctx, 'liaison', city.city)).agent;
+    const staffB = (await loginAs(ctx, 'staff', city.countyB)).agent;
+    const reach = (agents: Agent[]) =>
+      Promise.all(agents.map(async (g) => `${(await g.get(`/api/summaries/${saved.id}`)).statusCode}/${(await g.get(`/api/summaries/${saved.id}/docx`)).statusCode}`));
+    expect(await reach([liaisonA, liaisonCity, admin])).toEqual(Array(3).fill('200/200'));
+    // the county's own staff and a branch below it have no scope over the county department
+    expect(await reach([staffA, secretaryA, liaisonB, staffB])).toEqual(Array(4).fill('404/404'));
+  });
 });

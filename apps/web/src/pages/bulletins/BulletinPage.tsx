@@ -1,12 +1,12 @@
 import {
   ArrowDownOutlined, ArrowUpOutlined, CheckOutlined, DeleteOutlined, FilePdfOutlined, FileWordOutlined, MinusCircleOutlined, PlusOutlined, ReloadOutlined, SendOutlined,
 } from '@ant-design/icons';
-import { App, Button, Card, DatePicker, Descriptions, Empty, Input, Select, Space, Spin, Tag, Typography } from 'antd';
+import { App, Button, Card, DatePicker, Descriptions, Input, Result, Select, Space, Spin, Tag, Typography } from 'antd';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { useCan, useMe } from '../../api/auth';
 import { bulletinKeys, bulletinUrls, type Bulletin, type BulletinBlock } from '../../api/bulletins';
 import { api, ApiError, download } from '../../api/client';
@@ -18,10 +18,28 @@ type Line = { label: string; text: string };
 
 /** One bulletin: a draft's editor (title, 主送, paragraphs and tables, 落款, 版记; refresh; 印发) or an issued one's text. */
 export function BulletinPage() {
+  const { t } = useTranslation();
   const { id = '' } = useParams();
   const q = useQuery({ queryKey: bulletinKeys.one(id), queryFn: () => api.get<Bulletin>(bulletinUrls.one(id)) });
   if (q.isLoading) return <Spin style={{ display: 'block', marginTop: 80 }} />;
-  if (q.error || !q.data) return <Empty description={(q.error as Error | null)?.message} />;
+  if (q.error || !q.data) {
+    // another writer's draft, or a bulletin not sent to the reader's unit, answers 404 like a missing one
+    const missing = q.error instanceof ApiError && q.error.status === 404;
+    return (
+      <Card>
+        <Result
+          status={missing ? '404' : 'warning'}
+          title={missing ? t('bulletins.missing.title') : t('bulletins.missing.failed')}
+          subTitle={missing ? t('bulletins.missing.hint') : (q.error as Error | null)?.message}
+          extra={
+            <Link to="/bulletins">
+              <Button type="primary">{t('bulletins.missing.back')}</Button>
+            </Link>
+          }
+        />
+      </Card>
+    );
+  }
   return <BulletinEditor key={`${q.data.id}:${q.data.version}`} bulletin={q.data} onReload={() => void q.refetch()} />;
 }
 

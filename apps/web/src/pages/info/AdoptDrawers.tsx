@@ -47,7 +47,8 @@ export function AdoptDrawer({ item, onClose }: { item: InfoItem; onClose: () => 
     enabled: !!publicationId,
   });
   const open = (issues.data?.data ?? []).filter((i) => i.status === 'compiling');
-  const nextNumber = (issues.data?.data ?? []).reduce((n, i) => Math.max(n, i.number), 0) + 1;
+  // from the publication: the list holds only the issues this reader may see, not every number taken
+  const nextNumber = activePubs.find((p) => p.id === publicationId)?.nextNumber ?? 1;
   const m = useMutation({
     mutationFn: (v: AdoptValues) =>
       api.post<InfoAdoption>(

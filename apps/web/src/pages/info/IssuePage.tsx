@@ -1,5 +1,5 @@
 import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, FilePdfOutlined, FileWordOutlined, MinusCircleOutlined, PlusOutlined, SendOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Col, DatePicker, Descriptions, Empty, Input, List, Row, Space, Spin, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, DatePicker, Descriptions, Input, List, Result, Row, Space, Spin, Tag, Tooltip, Typography } from 'antd';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import dayjs from 'dayjs';
 import { useState } from 'react';
@@ -17,10 +17,28 @@ type Entry = InfoIssue['items'][number];
 
 /** One issue: its items in order with their 按语, 编者按, the date and 版记; 保存, 印发, Word and PDF. */
 export function IssuePage() {
+  const { t } = useTranslation();
   const { id = '' } = useParams();
   const q = useQuery({ queryKey: [...infoKeys.issues, 'one', id], queryFn: () => api.get<InfoIssue>(infoUrls.issue(id)) });
   if (q.isLoading) return <Spin style={{ display: 'block', marginTop: 80 }} />;
-  if (q.error || !q.data) return <Empty description={(q.error as Error | null)?.message} />;
+  if (q.error || !q.data) {
+    // an issue being compiled by others, or one not sent to the reader's unit, answers 404 like a missing one
+    const missing = q.error instanceof ApiError && q.error.status === 404;
+    return (
+      <Card>
+        <Result
+          status={missing ? '404' : 'warning'}
+          title={missing ? t('info.issue.notFound') : t('info.issue.loadFailed')}
+          subTitle={missing ? t('info.issue.notFoundHint') : (q.error as Error | null)?.message}
+          extra={
+            <Link to="/info/issues">
+              <Button type="primary">{t('info.issue.back')}</Button>
+            </Link>
+          }
+        />
+      </Card>
+    );
+  }
   // Keyed by version: after a save or a reload the editor starts from the server's copy.
   return <IssueEditor key={`${q.data.id}:${q.data.version}:${q.data.items.length}`} issue={q.data} onReload={() => void q.refetch()} />;
 }
@@ -202,7 +220,13 @@ function IssueEditor({ issue, onReload }: { issue: InfoIssue; onReload: () => vo
                   <div style={{ width: '100%' }}>
                     <div>
                       <Typography.Text strong>{i + 1}. </Typography.Text>
-                      <Link to={`/info/items/${it.itemId}`}>{it.title}</Link>
+                      {it.readable ? (
+                        <Link to={`/info/items/${it.itemId}`}>{it.title}</Link>
+                      ) : (
+                        <Tooltip title={t('info.issue.notReadable')}>
+                          <Typography.Text>{it.title}</Typography.Text>
+                        </Tooltip>
+                      )}
                       <Typography.Text type="secondary">
                         {' '}
                         · {it.unitName}
