@@ -11,6 +11,14 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import type { Db } from '../apps/server/src/db/client.ts';
 import * as schema from '../apps/server/src/db/schema/index.ts';
+import { eq } from 'drizzle-orm';
+import { DEFAULT_SECURITY_POLICY } from '@luoshi/contract';
+import type { Config } from '../apps/server/src/config.ts';
+import { securitySettings, users } from '../apps/server/src/db/schema/index.ts';
+import { DEMO_PASSWORD } from '../apps/server/src/demo/city.ts';
+import { bootstrap } from '../apps/server/src/modules/auth/bootstrap.ts';
+import { useKeyRing } from '../apps/server/src/platform/crypto.ts';
+import { loadKeyRing } from '../apps/server/src/platform/keys.ts';
 
 export const here = path.dirname(fileURLToPath(import.meta.url));
 const migrationsFolder = path.join(here, '../apps/server/src/db/migrations');
@@ -152,3 +160,15 @@ export async function requestVersusSql(
 export const width = (s: string) => [...s].reduce((w, ch) => w + (/[\u3000-\u9fff\uff00-\uffef]/.test(ch) ? 2 : 1), 0);
 export const pad = (s: string, n: number, left = false) => (left ? ' '.repeat(Math.max(0, n - width(s))) + s : s + ' '.repeat(Math.max(0, n - width(s))));
 export const ms = (x: number) => x.toFixed(2).padStart(9);
+
+/**
+ * The first accounts of a benchmark database, all with the demo password and no change required, and a second
+ * factor left optional, so the benchmark signs in with a password as the demo does. Returns admin's user id.
+ */
+export async function benchBootstrap(db: Db, config: Config): Promise<string> {
+  useKeyRing(loadKeyRing(config));
+  await bootstrap(db, config, { password: DEMO_PASSWORD, mustChange: false });
+  await db.insert(securitySettings).values({ id: 1, policy: { ...DEFAULT_SECURITY_POLICY, totp: 'optional' } }).onConflictDoNothing();
+  const [admin] = await db.select({ id: users.id }).from(users).where(eq(users.username, 'admin'));
+  return admin.id;
+}

@@ -14,8 +14,7 @@ import path from 'node:path';
 import { buildApp } from '../apps/server/src/app.ts';
 import { loadConfig } from '../apps/server/src/config.ts';
 import { DEMO_PASSWORD } from '../apps/server/src/demo/city.ts';
-import { bootstrap } from '../apps/server/src/modules/auth/bootstrap.ts';
-import { type Captured, env, here, insertChunks, isMain, ms, openBenchDb, pad, recorder, requestVersusSql, stats, WARMUP } from './lib.ts';
+import { type Captured, env, here, insertChunks, isMain, ms, openBenchDb, pad, recorder, requestVersusSql, stats, WARMUP, benchBootstrap } from './lib.ts';
 
 const COUNTIES = env('BENCH_COUNTIES', 51);
 const INSTITUTES = 10;
@@ -275,9 +274,9 @@ async function main() {
     webDist: path.join(tmp, 'no-web'),
     loginRatePerMinute: 100_000,
   });
-  const boot = await bootstrap(db, config);
+  const adminId = await benchBootstrap(db, config);
   console.log(`正在生成积分数据（${database.kind}，${EVENTS.toLocaleString('en')} 条积分明细）……`);
-  const sizes = await build(database.raw, boot!.userId);
+  const sizes = await build(database.raw, adminId);
   const buildSeconds = (performance.now() - t0) / 1000;
   console.log(
     `单位 ${sizes.units} 个，人员 ${sizes.persons} 人，积分明细 ${sizes.events} 条，累计行 ${sizes.totals} 行，用时 ${buildSeconds.toFixed(1)} 秒 ${JSON.stringify(sizes.seconds)}`,

@@ -12,11 +12,10 @@ import { buildApp } from '../apps/server/src/app.ts';
 import { loadConfig } from '../apps/server/src/config.ts';
 import type { Db } from '../apps/server/src/db/client.ts';
 import * as schema from '../apps/server/src/db/schema/index.ts';
-import { bootstrap } from '../apps/server/src/modules/auth/bootstrap.ts';
 import { DEMO_PASSWORD, makeRng } from '../apps/server/src/demo/city.ts';
 import { addDays, periodOf, shanghaiDate } from '../apps/server/src/platform/calendar.ts';
 import { checkWeek } from '../apps/server/src/modules/study/coverage.ts';
-import { env, here, insertChunks, isMain, ms, openBenchDb, pad, requestVersusSql, RUNS, WARMUP } from './lib.ts';
+import { env, here, insertChunks, isMain, ms, openBenchDb, pad, requestVersusSql, RUNS, WARMUP, benchBootstrap } from './lib.ts';
 
 const BRANCHES = env('BENCH_BRANCHES', 5000);
 const PER_BRANCH = env('BENCH_PEOPLE_PER_BRANCH', 20);
@@ -89,9 +88,9 @@ async function main() {
     webDist: path.join(tmp, 'no-web'),
     loginRatePerMinute: 100_000,
   });
-  const boot = await bootstrap(db, config);
+  const adminId = await benchBootstrap(db, config);
   console.log(`正在生成学习数据（${database.kind}）……`);
-  const sizes = await build(db, boot!.userId);
+  const sizes = await build(db, adminId);
   const buildSeconds = (performance.now() - t0) / 1000;
   console.log(`支部 ${sizes.branches} 个，人员 ${sizes.people} 人，学习活动 ${sizes.sessions} 场，积分 ${sizes.scores} 条，用时 ${buildSeconds.toFixed(1)} 秒`);
 

@@ -12,7 +12,9 @@ import { z } from 'zod';
 import '@luoshi/contract';
 import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
-import { registerErrorHandling } from './platform/errors.ts';
+import { frameworkErrors, registerErrorHandling } from './platform/errors.ts';
+import { guardedValidatorCompiler, registerHttpEdge } from './platform/http.ts';
+import { loggerOptions } from './platform/log.ts';
 import { useKeyRing } from './platform/crypto.ts';
 import { loadKeyRing } from './platform/keys.ts';
 import { registerSessionGuard } from './platform/session.ts';
@@ -26,16 +28,24 @@ import { pointsModule } from './modules/points/routes.ts';
 import { infoModule } from './modules/info/routes.ts';
 import { reportsModule } from './modules/reports/routes.ts';
 import { notifyModule } from './modules/notify/routes.ts';
+import { securityModule } from './modules/security/routes.ts';
 
 /** Every /api route as registered: the scope walk in the tests visits each one. */
-export type RouteEntry = { method: string; url: string; permission?: string; public: boolean };
+export type RouteEntry = {
+  method: string;
+  url: string;
+  permission?: string;
+  public: boolean;
+  /** the contract's schemas of the route's input (zod), for tests that generate requests from them */
+  schema: { body?: unknown; querystring?: unknown; params?: unknown; multipart: boolean };
+};
 declare module 'fastify' {
   interface FastifyInstance {
     routeTable: RouteEntry[];
   }
 }
 
-export const MODULES: Module[] = [authModule, orgModule, campaignsModule, studyModule, pointsModule, infoModule, reportsModule, notifyModule, auditModule];
+export const MODULES: Module[] = [authModule, orgModule, campaignsModule, studyModule, pointsModule, infoModule, reportsModule, notifyModule, securityModule, auditModule];
 
 export const MODULE_TAGS = [
   { name: 'auth', description: '登录与会话' },
@@ -46,6 +56,7 @@ export const MODULE_TAGS = [
   { name: 'info', description: '信息报送与三审三校：报送、清理、查重、审核、采用、期刊、媒体报道、统计' },
   { name: 'reports', description: '统计与通报：统计看板、通报、工作总结' },
   { name: 'notify', description: '通知与提醒：通知中心、到期提醒、邮件与群机器人、节假日调整' },
+  { name: 'security', description: '安全管理：密码与登录策略、账号解锁、动态口令重置、会话' },
   { name: 'audit', description: '安全审计' },
   { name: 'system', description: '系统' },
 ];
@@ -54,17 +65,23 @@ export async function buildApp(deps: { db: Db; config: Config; logger?: boolean 
   const { db, config } = deps;
   useKeyRing(loadKeyRing(config));
   const app = Fastify({
-    logger: deps.logger ?? { level: config.logLevel },
+    // Tests may pass their own stream or level; the redaction and the error serializer always apply.
+    logger: deps.logger === false ? false : { ...loggerOptions(config.logLevel), ...(typeof deps.logger === 'object' ? deps.logger : {}) },
     bodyLimit: 2 * 1024 * 1024,
-    trustProxy: true,
+    // X-Forwarded-For and X-Forwarded-Proto are believed only from the proxies the deployer lists: otherwise any
+    // client could pick the address the rate limits count and the audit records.
+    trustProxy: config.trustProxy.length ? config.trustProxy : false,
+    frameworkErrors,
   }).withTypeProvider<ZodTypeProvider>();
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(guardedValidatorCompiler(validatorCompiler));
   app.setSerializerCompiler(serializerCompiler);
   const index = path.join(config.webDist, 'index.html');
   const spaIndex = fs.existsSync(index) ? fs.readFileSync(index) : null;
   registerErrorHandling(app, spaIndex);
 
   await app.register(helmet, {
+    // Sent by registerHttpEdge, only over HTTPS.
+    hsts: false,
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -85,11 +102,25 @@ export async function buildApp(deps: { db: Db; config: Config; logger?: boolean 
     transform: jsonSchemaTransform,
   });
   registerSessionGuard(app, db, config.sessionIdleMinutes);
+  registerHttpEdge(app);
   const routeTable: RouteEntry[] = [];
   app.addHook('onRoute', (r) => {
     if (!r.url.startsWith('/api/')) return;
     for (const method of [r.method].flat()) {
-      if (method !== 'HEAD') routeTable.push({ method, url: r.url, permission: r.config?.permission, public: !!r.config?.public });
+      if (method === 'HEAD') continue;
+      const schema = (r.schema ?? {}) as { body?: unknown; querystring?: unknown; params?: unknown; consumes?: string[] };
+      routeTable.push({
+        method,
+        url: r.url,
+        permission: r.config?.permission,
+        public: !!r.config?.public,
+        schema: {
+          body: schema.body,
+          querystring: schema.querystring,
+          params: schema.params,
+          multipart: !!schema.consumes?.some((c) => c.startsWith('multipart/')),
+        },
+      });
     }
   });
   app.decorate('routeTable', routeTable);

@@ -20,7 +20,7 @@ const Env = z.object({
   LUOSHI_WEB_DIST: z.string().optional(),
   /** proxies whose X-Forwarded-For / X-Forwarded-Proto are believed: addresses or CIDRs, comma-separated; off when empty */
   LUOSHI_TRUST_PROXY: z.preprocess(unsetIfEmpty, z.string().optional()),
-  /** hosts that webhooks may reach over plain http (an intranet robot gateway), comma-separated; https otherwise */
+  /** intranet robot gateways (host or host:port, comma-separated) that webhooks may reach over plain http and at a private address; https to public addresses otherwise (platform/outbound.ts) */
   LUOSHI_OUTBOUND_HTTP_HOSTS: z.preprocess(unsetIfEmpty, z.string().optional()),
   /** HMAC key of the audit chain (base64 or hex, ≥ 32 bytes); a key file in <data>/keys when unset */
   LUOSHI_AUDIT_KEY: z.preprocess(unsetIfEmpty, z.string().optional()),
@@ -50,6 +50,11 @@ export type Config = {
   /** trusted proxy addresses or CIDRs; empty: the peer address is the client */
   trustProxy: string[];
   outboundHttpHosts: string[];
+  /**
+   * Exact address:port pairs the outbound guard lets through whatever their class. Only code sets it (tests, for
+   * their receivers on 127.0.0.1): no environment variable maps to it, so no deployment can open the guard.
+   */
+  outboundTestReceivers?: { address: string; port: number }[];
   keysDir: string;
   auditKey?: string;
   dataKey?: string;

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
+import type { Config } from './config.ts';
 import type { Db, DbLike } from './db/client.ts';
 import { jobRuns } from './db/schema/index.ts';
 import { emitTaskEvents } from './modules/campaigns/events.ts';
@@ -9,7 +11,13 @@ import { runReminders } from './modules/notify/reminders.ts';
 import { purgeStaleImports } from './modules/org/imports.ts';
 import { syncPointEvents } from './modules/points/ledger.ts';
 import { purgeStaleScoreImports } from './modules/study/scores.ts';
+import { runDailyBackup } from './backup/daily.ts';
 import { addDays, refreshCalendarAdjustments } from './platform/calendar.ts';
+import { archiveExpiredAudit, writeCheckpoint } from './platform/audit.ts';
+import { purgeExpiredSessions } from './platform/session.ts';
+
+/** What a job may need beyond the database: the configuration (absent in tests that run only database jobs). */
+export type JobContext = { config?: Config };
 
 /**
  * Periodic work of the running product. Each job runs inside a transaction that first takes a transaction-level
@@ -19,8 +27,8 @@ import { addDays, refreshCalendarAdjustments } from './platform/calendar.ts';
  * Each job is idempotent besides (its facts are keyed).
  */
 type Job =
-  | { name: string; daily?: false; run: (db: DbLike) => Promise<unknown>; locked?: boolean }
-  | { name: string; daily: true; run: (db: DbLike, day: string) => Promise<unknown>; locked?: boolean };
+  | { name: string; daily?: false; run: (db: DbLike, ctx: JobContext) => Promise<unknown>; locked?: boolean }
+  | { name: string; daily: true; run: (db: DbLike, day: string, ctx: JobContext) => Promise<unknown>; locked?: boolean };
 
 export const CATCH_UP_DAYS = 7;
 
@@ -32,7 +40,15 @@ export const JOBS: Job[] = [
   { name: 'purge-stale-score-imports', run: (db) => purgeStaleScoreImports(db as Db) },
   { name: 'reminders', daily: true, run: (db, day) => runReminders(db, day) },
   // Sending talks to outside servers: it claims messages in short transactions of its own instead of one lock.
-  { name: 'outbox', locked: false, run: (db) => deliverOutbox(db as Db) },
+  { name: 'outbox', locked: false, run: (db, ctx) => deliverOutbox(db as Db, { config: ctx.config }) },
+  // 安全审计: the day's signed checkpoint of the audit chain, written outside the database.
+  { name: 'audit-checkpoint', daily: true, run: async (db, _day, ctx) => ctx.config && writeCheckpoint(db, ctx.config.auditCheckpointDir) },
+  // Rows past the retention period go to a signed archive file; it takes the chain lock in a transaction of its own.
+  { name: 'audit-retention', locked: false, run: async (db, ctx) => ctx.config && archiveExpiredAudit(db as Db, path.join(ctx.config.dataDir, 'audit-archive'), ctx.config.auditRetentionDays) },
+  // Sessions past their idle or absolute limit end on the audit log even if no one comes back with them.
+  { name: 'purge-sessions', locked: false, run: async (db, ctx) => ctx.config && purgeExpiredSessions(db as Db, ctx.config.sessionIdleMinutes) },
+  // The backup reads in a snapshot transaction of its own, and claims its day in job_runs instead of a lock.
+  { name: 'backup', locked: false, run: (db, ctx) => runDailyBackup(db as Db, clock.today(), ctx.config) },
 ];
 
 /** A stable 64-bit advisory lock key per job name. */
@@ -43,15 +59,16 @@ export function jobLockKey(name: string): bigint {
 export type TickResult = { ran: string[]; skipped: string[]; failed: { name: string; error: string }[]; days: Record<string, string[]> };
 
 /** One pass over the jobs. `today` (Asia/Shanghai) is the clock's unless given; `only` limits the jobs. */
-export async function runJobsOnce(db: Db, opts: { today?: string; only?: string[] } = {}): Promise<TickResult> {
+export async function runJobsOnce(db: Db, opts: { today?: string; only?: string[]; config?: Config } = {}): Promise<TickResult> {
   const today = opts.today ?? clock.today();
+  const ctx: JobContext = { config: opts.config };
   const result: TickResult = { ran: [], skipped: [], failed: [], days: {} };
   await refreshCalendarAdjustments(db);
   for (const job of JOBS) {
     if (opts.only && !opts.only.includes(job.name)) continue;
     try {
       if (job.locked === false) {
-        await (job.run as (db: DbLike) => Promise<unknown>)(db);
+        await (job.run as (db: DbLike, ctx: JobContext) => Promise<unknown>)(db, ctx);
         result.ran.push(job.name);
         continue;
       }
@@ -67,10 +84,10 @@ export async function runJobsOnce(db: Db, opts: { today?: string; only?: string[
           const days: string[] = [];
           for (let d = first; d <= today; d = addDays(d, 1)) days.push(d);
           if (!days.length) return false;
-          for (const d of days) await job.run(tx, d);
+          for (const d of days) await job.run(tx, d, ctx);
           result.days[job.name] = days;
         } else {
-          await job.run(tx);
+          await job.run(tx, ctx);
         }
         const values = { lastStartedAt: startedAt, lastFinishedAt: new Date(), lastError: null, ...(job.daily ? { lastDay: today } : {}) };
         await tx.insert(jobRuns).values({ name: job.name, ...values }).onConflictDoUpdate({ target: jobRuns.name, set: values });
@@ -90,13 +107,13 @@ export async function runJobsOnce(db: Db, opts: { today?: string; only?: string[
   return result;
 }
 
-export function startJobs(db: Db, log: (msg: string) => void, everyMs = 60 * 60_000, outboxEveryMs = 60_000): () => void {
+export function startJobs(db: Db, log: (msg: string) => void, config?: Config, everyMs = 60 * 60_000, outboxEveryMs = 60_000): () => void {
   let running = false;
   const tick = async (only?: string[]) => {
     if (running) return;
     running = true;
     try {
-      const r = await runJobsOnce(db, { only });
+      const r = await runJobsOnce(db, { only, config });
       for (const f of r.failed) log(`定时任务 ${f.name} 失败：${f.error}`);
     } catch (err) {
       log(`定时任务失败：${(err as Error).message}`);

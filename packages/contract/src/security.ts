@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, listQuery, listResponse } from './common.ts';
+import { DateTimeInput, Id, listQuery, listResponse } from './common.ts';
 
 /** 三员分立: the three separated admin duties. A duty role is held alone: no second duty, no business role. */
 export const DUTIES = { system: '系统管理员', security: '安全管理员', audit: '审计管理员' } as const;
@@ -175,8 +175,8 @@ export const AuditRow = z.object({
 export type AuditRow = z.infer<typeof AuditRow>;
 export const AuditListQuery = listQuery(['at'] as const, {
   username: z.string().trim().max(64).optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
+  from: DateTimeInput().optional(),
+  to: DateTimeInput().optional(),
   action: z.string().trim().max(64).optional(),
   module: z.string().trim().max(32).optional(),
   entity: z.string().trim().max(50).optional(),

@@ -274,15 +274,17 @@ export function demoAccounts(org: Org): AccountSpec[] {
   const c0 = org.counties[0];
   const counties = org.counties.slice(0, 4);
   const main = [
-    { username: 'admin', personKey: null, roles: ['dept_admin', 'sys_admin', 'audit_admin'], note: '内置管理员，可见全市' },
+    { username: 'admin', personKey: null, roles: ['dept_admin'], note: '内置的部机关管理员，可见全市业务数据' },
     { username: 'shibu', personKey: first(org, 'city', '督查专员').key, roles: ['dept_admin'], note: '部机关：下达专项行动任务、审核各单位进展' },
     { username: c0.key, personKey: first(org, c0.key, '联络员').key, roles: ['liaison'], note: `${c0.name}委宣传部联络员：分解任务、审核本县进展，只见本县` },
     { username: `${c0.key}.zhibu`, personKey: first(org, `${c0.key}/branch`, '支部书记').key, roles: ['branch_secretary'], note: `${c0.name}委宣传部机关党支部书记，只见本支部` },
     { username: `${c0.key}.jizhe`, personKey: first(org, `${c0.key}/media`, '记者').key, roles: ['staff'], note: `${c0.name}融媒体中心记者，只见本人任务` },
     { username: 'shi.bianji', personKey: peopleOf(org, 'city/office', '干事')[0].key, roles: ['info_reviewer'], note: '市委宣传部办公室（信息科）编辑：三审三校第一环，编辑各单位报送的信息，见“待我审核”' },
     { username: 'dudao', personKey: first(org, 'city/office', SUPERVISOR_POST).key, roles: ['supervisor'], note: '机关党委专职副书记，包联督导机关党支部：列席学习、点评，只见包联的支部' },
-    { username: 'xitong', personKey: first(org, 'city/office', '一级科员').key, roles: ['sys_admin'], note: '系统管理员（三员分立）' },
-    { username: 'shenji', personKey: peopleOf(org, 'city/office', '一级科员')[1].key, roles: ['audit_admin'], note: '审计管理员（三员分立），只看审计日志' },
+    // 三员分立: made at first start beside admin, each holding one duty and nothing else
+    { username: 'xitong', personKey: null, roles: ['sys_admin'], note: '系统管理员（三员分立）：账号、角色、单位与系统设置，不见业务数据' },
+    { username: 'anquan', personKey: null, roles: ['security_admin'], note: '安全管理员（三员分立）：密码与登录策略、解锁账号、重置动态口令、结束会话' },
+    { username: 'shenji', personKey: null, roles: ['audit_admin'], note: '审计管理员（三员分立）：只查阅、校验和导出审计日志'},
   ].map((a) => ({ ...a, main: true }));
   const units: Omit<AccountSpec, 'main'>[] = [
     ...CITY_OFFICES.map((o) => ({
@@ -708,6 +710,7 @@ const ROLE_NAMES: Record<string, string> = {
   supervisor: '督导员',
   info_reviewer: '信息编审',
   sys_admin: '系统管理员',
+  security_admin: '安全管理员',
   audit_admin: '审计管理员',
 };
 

@@ -102,7 +102,8 @@ describe('demo city', () => {
 
   it('lets every demo login sign in, and each sees its own part', async () => {
     for (const a of city.accounts) {
-      const agent = await demoLogin(ctx.app, a.username, a.username === 'admin' ? ADMIN_PASSWORD : DEMO_PASSWORD);
+      // The first accounts (admin and the 三员) carry the first-start password, DEMO_PASSWORD in the demo itself.
+      const agent = await demoLogin(ctx.app, a.username, a.personKey === null ? ADMIN_PASSWORD : DEMO_PASSWORD);
       const me = await agent.call('GET', '/api/auth/me');
       expect(me.roles.map((r: { code: string }) => r.code).sort()).toEqual([...a.roles].sort());
     }
@@ -142,7 +143,7 @@ describe('demo city', () => {
     expect(branchTasks.data.every((t: { leadUnitId: string; responsiblePersonId: string }) => t.leadUnitId === branchMe.unit.id || t.responsiblePersonId === branchMe.person.id)).toBe(true);
 
     // the auditor reads the audit log, and the seeding left its trail there
-    const auditor = await demoLogin(ctx.app, 'shenji', DEMO_PASSWORD);
+    const auditor = await demoLogin(ctx.app, 'shenji', ADMIN_PASSWORD);
     const log = await auditor.call('GET', '/api/audit/logs?pageSize=1');
     expect(log.total).toBeGreaterThan(city.org.units.length + city.org.persons.length);
   });

@@ -14,6 +14,8 @@ if (!process.env.LUOSHI_DATA) process.env.LUOSHI_DATA = './data-demo';
 if (!process.env.LUOSHI_ADMIN_PASSWORD) process.env.LUOSHI_ADMIN_PASSWORD = DEMO_PASSWORD;
 
 await main({
+  // The demo's accounts are published with their password: no change at first login.
+  bootstrap: { password: process.env.LUOSHI_ADMIN_PASSWORD, mustChange: false },
   afterBootstrap: async ({ db }) => {
     const config = loadConfig();
     // A private instance of the app, not listening and without the web pages: the demo is written through the

@@ -9,7 +9,7 @@
  */
 import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { tasks, units } from '../db/schema/index.ts';
+import { tasks, units, users } from '../db/schema/index.ts';
 import { clock } from '../modules/campaigns/dates.ts';
 import { cyclePeriods, periodOf, shanghaiDate, type ReportCycle } from '../platform/calendar.ts';
 import type { App } from '../platform/types.ts';
@@ -185,6 +185,11 @@ export async function seedDemo(
   if (status === 'partial') return { status: 'partial', accounts: city.accounts };
 
   const { org } = city;
+  // The demo stays one command away: its security administrator makes a second factor optional (enrolment is
+  // offered, not forced), as a department may decide for a trial; the default policy requires it of admins.
+  const anquan = await demoLogin(app, 'anquan', opts.adminPassword);
+  const policy = await anquan.call('GET', '/api/security/policy');
+  await anquan.call('PUT', '/api/security/policy', { ...policy, totp: 'optional', updatedAt: undefined });
   const admin = await demoLogin(app, 'admin', opts.adminPassword);
   const unitIds = new Map<string, string>();
   const personIds = new Map<string, string>();
@@ -226,6 +231,8 @@ export async function seedDemo(
       password: DEMO_PASSWORD,
       roleIds: a.roles.map((r) => roleIds.get(r) ?? fail(`role ${r}`)),
     });
+    // A demo password is published, not handed over: its holder need not replace it at the first login.
+    await db.update(users).set({ mustChangePassword: false }).where(eq(users.username, a.username));
     agents.set(a.username, await demoLogin(app, a.username, DEMO_PASSWORD));
   }
   const agent = (username: string) => agents.get(username) ?? fail(`account ${username}`);

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loginAdmin, loginAs, makeCity, makeTestApp, ok, type Agent, type TestCtx } from '../test/harness.ts';
+import { loginAdmin, loginAs, loginDuty, makeCity, makeTestApp, ok, type Agent, type TestCtx } from '../test/harness.ts';
 import { idem, newCampaign, newTask } from './campaigns/testkit.ts';
 
 /** The list exports: the same rows as the list for the same filters, scope-checked, under Chinese headers. */
@@ -99,7 +99,7 @@ describe('list exports', () => {
     expect(res.headers['content-disposition']).toBeUndefined();
     expect(res.json().error.code).toBe('FORBIDDEN');
 
-    const { header, rows } = await sheetOf(await admin.get('/api/audit/logs/export?entity=meeting'));
+    const { header, rows } = await sheetOf(await (await loginDuty(ctx, 'audit')).get('/api/audit/logs/export?entity=meeting'));
     expect(header.slice(0, 3)).toEqual(['序号', '时间', '账号']);
     expect(rows.length).toBe(2);
     expect(rows.every((r) => r['对象'] === 'meeting')).toBe(true);

@@ -7,8 +7,10 @@ import type { LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../app.ts';
 import { loadConfig, type Config } from '../config.ts';
 import { openDatabase, type Db } from '../db/client.ts';
-import { persons, roles, units, userRoles, users } from '../db/schema/index.ts';
+import { DEFAULT_SECURITY_POLICY, type Duty, type SecurityPolicy } from '@luoshi/contract';
+import { persons, roles, securitySettings, units, userRoles, users } from '../db/schema/index.ts';
 import { bootstrap } from '../modules/auth/bootstrap.ts';
+import { phoneColumns } from '../modules/org/persons.ts';
 import { hashPassword } from '../platform/password.ts';
 import { useKeyRing } from '../platform/crypto.ts';
 import { loadKeyRing } from '../platform/keys.ts';
@@ -27,9 +29,10 @@ export type TestCtx = { app: App; db: Db; config: Config; close: () => Promise<v
 
 /**
  * A real database for one test file: PGlite in memory by default, or a fresh database on the
- * PostgreSQL server of DATABASE_URL (created here and dropped on close).
+ * PostgreSQL server of DATABASE_URL (created here and dropped on close). Migrated, and nothing else:
+ * no accounts and no application.
  */
-export async function makeTestApp(overrides: Partial<Config> = {}): Promise<TestCtx> {
+export async function makeTestDb(overrides: Partial<Config> = {}): Promise<Omit<TestCtx, 'app'>> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'luoshi-test-'));
   const serverUrl = process.env.DATABASE_URL;
   let databaseUrl: string | undefined;
@@ -67,18 +70,33 @@ export async function makeTestApp(overrides: Partial<Config> = {}): Promise<Test
     ...overrides,
   });
   useKeyRing(loadKeyRing(config));
-  await bootstrap(database.db, config);
-  const app = await buildApp({ db: database.db, config, logger: false });
-  await app.ready();
   return {
-    app,
     db: database.db,
     config,
     close: async () => {
-      await app.close();
       await database.close();
       await dropDb();
       fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A test database with the application on it, its first accounts made as at a first start. */
+export async function makeTestApp(overrides: Partial<Config> = {}, opts: { policy?: Partial<SecurityPolicy> } = {}): Promise<TestCtx> {
+  const { db, config, close } = await makeTestDb(overrides);
+  // The four first accounts (admin and the 三员) share ADMIN_PASSWORD here and need not change it; a second factor is
+  // optional unless a test's policy says otherwise, so that tests of other things sign in with a password.
+  await bootstrap(db, config, { password: ADMIN_PASSWORD, mustChange: false });
+  await db.insert(securitySettings).values({ id: 1, policy: { ...DEFAULT_SECURITY_POLICY, totp: 'optional', ...opts.policy } });
+  const app = await buildApp({ db, config, logger: false });
+  await app.ready();
+  return {
+    app,
+    db,
+    config,
+    close: async () => {
+      await app.close();
+      await close();
     },
   };
 }
@@ -109,9 +127,11 @@ export async function makeUnit(
 const SURNAMES = '王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗';
 export async function makePerson(db: Db, unit: { id: string }, opts: Partial<typeof persons.$inferInsert> = {}) {
   const n = next();
+  // A phone is stored as the org module stores it: sealed, with its blind index.
+  const phone = opts.phone !== undefined ? phoneColumns(opts.phone) : {};
   const [row] = await db
     .insert(persons)
-    .values({ unitId: unit.id, name: `${SURNAMES[n % SURNAMES.length]}测${n}`, post: '干部', ...opts })
+    .values({ unitId: unit.id, name: `${SURNAMES[n % SURNAMES.length]}测${n}`, post: '干部', ...opts, ...phone })
     .returning();
   return row;
 }
@@ -145,6 +165,18 @@ export async function login(app: App, username: string, password: string): Promi
   if (res.statusCode !== 200) throw new Error(`login ${username} failed: ${res.statusCode} ${res.body}`);
   const cookie = String(res.headers['set-cookie']).split(';')[0];
   return agentWithCookie(app, cookie);
+}
+
+/**
+ * The first login of an account an administrator opened or reset: the password it was given works once, to
+ * choose a new one (here `${initial}+`), before anything else may be called.
+ */
+export async function loginFirstTime(app: App, username: string, initial: string): Promise<Agent & { password: string }> {
+  const agent = await login(app, username, initial);
+  const password = `${initial}+`;
+  const res = await agent.post('/api/auth/password', { oldPassword: initial, newPassword: password });
+  if (res.statusCode !== 200) throw new Error(`first password change of ${username} failed: ${res.statusCode} ${res.body}`);
+  return { ...agent, password };
 }
 
 export function agentWithCookie(app: App, cookie: string): Agent {
@@ -191,6 +223,10 @@ export async function loginAs(ctx: TestCtx, roleCode: string, unit: { id: string
 }
 
 export const loginAdmin = (ctx: TestCtx) => login(ctx.app, 'admin', ADMIN_PASSWORD);
+
+/** The accounts of the three separated admin duties, made at first start. */
+export const DUTY_USERNAMES: Record<Duty, string> = { system: 'xitong', security: 'anquan', audit: 'shenji' };
+export const loginDuty = (ctx: TestCtx, duty: Duty) => login(ctx.app, DUTY_USERNAMES[duty], ADMIN_PASSWORD);
 
 /**
  * A small city: the city department with two county departments, each with a branch.

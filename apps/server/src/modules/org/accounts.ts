@@ -1,15 +1,19 @@
-import { eq } from 'drizzle-orm';
-import type { Db, DbLike } from '../../db/client.ts';
-import { userRoles, users } from '../../db/schema/index.ts';
+import { and, asc, count, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { DUTIES, type Duty } from '@luoshi/contract';
+import type { DbLike } from '../../db/client.ts';
+import { persons, roles, units, userRoles, users } from '../../db/schema/index.ts';
 import { audit, type Actor } from '../../platform/audit.ts';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts';
+import { envelope, likeText, orderOf, pageOf, type ListParams } from '../../platform/list.ts';
 import { hashPassword, passwordProblem } from '../../platform/password.ts';
+import { securityPolicy } from '../../platform/policy.ts';
+import { unitInScope } from '../../platform/scope.ts';
 import { endSessionsOf, type Caller } from '../../platform/session.ts';
 import { accountsOf, getPersonInScope } from './persons.ts';
-import { assertGrantable, problemGranting, rolesByIds } from './roles.ts';
+import { assertGrantable, problemGranting, rolesByIds, type RoleRow } from './roles.ts';
 
-function checkPassword(password: string) {
-  const problem = passwordProblem(password);
+async function checkPassword(tx: DbLike, password: string, username: string) {
+  const problem = passwordProblem(password, await securityPolicy(tx), username);
   if (problem) throw new AppError(400, 'VALIDATION', problem, [{ field: 'body.password', message: problem }]);
 }
 
@@ -19,7 +23,28 @@ async function accountOf(tx: DbLike, personId: string) {
   return account;
 }
 
-/** Gives a person a login. Its data scope is anchored at the person's unit. */
+/**
+ * 三员分立: a separated admin duty is held alone — never two of them, never one beside a business role — so
+ * whoever runs the system cannot also read the audit log, and whoever reads it cannot change what it records.
+ */
+function assertSeparated(granted: RoleRow[]) {
+  const duties = granted.filter((r) => r.duty);
+  if (duties.length && granted.length > 1) {
+    throw badRequest(`${duties.map((r) => r.name).join('、')}须单独持有，不能与其他角色同时授予同一账号`, [{ field: 'body.roleIds', message: '三员角色须单独持有' }]);
+  }
+}
+
+async function dutyOf(tx: DbLike, userId: string): Promise<Duty | null> {
+  const [r] = await tx
+    .select({ duty: roles.duty })
+    .from(userRoles)
+    .innerJoin(roles, eq(roles.id, userRoles.roleId))
+    .where(and(eq(userRoles.userId, userId), sql`${roles.duty} is not null`))
+    .limit(1);
+  return r?.duty ?? null;
+}
+
+/** Gives a person a login. Its data scope is anchored at the person's unit; the holder sets a password of their own at first login. */
 export async function createAccount(
   tx: DbLike,
   caller: Caller,
@@ -33,12 +58,13 @@ export async function createAccount(
   if (existing) throw conflict(`${person.name}已有账号`);
   const [taken] = await tx.select({ id: users.id }).from(users).where(eq(users.username, input.username));
   if (taken) throw conflict(`用户名「${input.username}」已被使用`, [{ field: 'body.username', message: '用户名已被使用' }]);
-  checkPassword(input.password);
+  await checkPassword(tx, input.password, input.username);
   const granted = await rolesByIds(tx, input.roleIds);
+  assertSeparated(granted);
   for (const r of granted) assertGrantable(caller, r);
   const [user] = await tx
     .insert(users)
-    .values({ username: input.username, passwordHash: await hashPassword(input.password), personId, unitId: person.unitId })
+    .values({ username: input.username, passwordHash: await hashPassword(input.password), personId, unitId: person.unitId, mustChangePassword: true })
     .returning({ id: users.id, username: users.username, personId: users.personId, unitId: users.unitId });
   await tx.insert(userRoles).values(granted.map((r) => ({ userId: user.id, roleId: r.id })));
   await audit(tx, actor, {
@@ -50,52 +76,133 @@ export async function createAccount(
   return accountOf(tx, personId);
 }
 
-/** Changes roles, enables or disables, or sets a new password. Disabling or a new password ends the account's sessions. */
-export async function updateAccount(
-  tx: DbLike,
-  caller: Caller,
-  actor: Actor,
-  personId: string,
-  patch: { roleIds?: string[]; disabled?: boolean; password?: string },
-) {
-  await getPersonInScope(tx, caller.scope, personId, true);
-  const before = await accountOf(tx, personId);
-  if (before.userId === caller.userId) {
-    throw badRequest('不能在此修改本人账号；修改本人密码请使用“修改密码”');
-  }
+type AccountPatch = { roleIds?: string[]; disabled?: boolean; password?: string; version?: number };
+
+/**
+ * Changes roles, enables or disables, or sets a new initial password (the holder must change it at next login).
+ * Disabling or a new password ends the account's sessions. Nobody changes their own account here; business
+ * administrators do not reach 三员 accounts; the system administrator does, but never changes their roles.
+ */
+export async function updateUserAccount(tx: DbLike, caller: Caller, actor: Actor, userId: string, patch: AccountPatch) {
+  const [target] = await tx.select().from(users).where(eq(users.id, userId)).for('update');
+  if (!target) throw notFound('账号');
+  if (target.id === caller.userId) throw badRequest('不能在此修改本人账号；修改本人密码请使用“修改密码”');
+  if (patch.version !== undefined && patch.version !== target.version) throw conflict();
+  const heldRoles = await tx.select({ id: roles.id }).from(userRoles).innerJoin(roles, eq(roles.id, userRoles.roleId)).where(eq(userRoles.userId, target.id));
+  const held = heldRoles.length ? await rolesByIds(tx, heldRoles.map((r) => r.id)) : [];
+  const duty = held.find((r) => r.duty)?.duty ?? null;
+  if (duty && caller.duty !== 'system') throw forbidden(`${DUTIES[duty]}账号只能由系统管理员管理`);
+  if (duty && patch.roleIds) throw forbidden(`${DUTIES[duty]}账号的角色不能修改`);
   // Whoever holds more than the caller is out of the caller's reach, or a liaison could reset an administrator's password.
-  const held = before.roles.length ? await rolesByIds(tx, before.roles.map((r) => r.id)) : [];
   for (const r of held) {
     const problem = problemGranting(caller, r);
-    if (problem) throw forbidden(`该账号的权限超出您的权限，不能修改：${problem}`);
+    if (problem && !(r.duty && caller.duty === 'system')) throw forbidden(`该账号的权限超出您的权限，不能修改：${problem}`);
   }
   const granted = patch.roleIds ? await rolesByIds(tx, patch.roleIds) : null;
-  for (const r of granted ?? []) assertGrantable(caller, r);
-  if (patch.password !== undefined) checkPassword(patch.password);
+  if (granted) {
+    assertSeparated(granted);
+    for (const r of granted) assertGrantable(caller, r);
+  }
+  if (patch.password !== undefined) await checkPassword(tx, patch.password, target.username);
 
-  const set: Partial<typeof users.$inferInsert> = { updatedAt: new Date() };
+  const set: Partial<typeof users.$inferInsert> = { updatedAt: new Date(), version: target.version + 1 };
   if (patch.disabled !== undefined) set.disabled = patch.disabled;
   if (patch.password !== undefined) {
     set.passwordHash = await hashPassword(patch.password);
+    set.mustChangePassword = true;
     // A password set by an administrator also lifts a lockout: that is usually why it was reset.
     set.failedAttempts = 0;
     set.lockedUntil = null;
   }
-  const [{ version }] = await tx.select({ version: users.version }).from(users).where(eq(users.id, before.userId));
-  await tx.update(users).set({ ...set, version: version + 1 }).where(eq(users.id, before.userId));
+  await tx.update(users).set(set).where(eq(users.id, target.id));
   if (granted) {
-    await tx.delete(userRoles).where(eq(userRoles.userId, before.userId));
-    await tx.insert(userRoles).values(granted.map((r) => ({ userId: before.userId, roleId: r.id })));
+    await tx.delete(userRoles).where(eq(userRoles.userId, target.id));
+    await tx.insert(userRoles).values(granted.map((r) => ({ userId: target.id, roleId: r.id })));
   }
-  if (patch.disabled === true || patch.password !== undefined) await endSessionsOf(tx as unknown as Db, [before.userId]);
-  const after = await accountOf(tx, personId);
-  const snapshot = (a: typeof before) => ({ username: a.username, disabled: a.disabled, roles: a.roles.map((r) => r.code).sort() });
+  if (patch.disabled === true || patch.password !== undefined) await endSessionsOf(tx, [target.id], actor);
+  const snapshot = (disabled: boolean, rs: { code: string }[]) => ({ username: target.username, disabled, roles: rs.map((r) => r.code).sort() });
   await audit(tx, actor, {
     entity: 'user',
-    entityId: before.userId,
+    entityId: target.id,
     action: patch.password !== undefined ? 'reset_password' : patch.disabled === true ? 'disable' : 'update',
-    before: snapshot(before),
-    after: { ...snapshot(after), ...(patch.password !== undefined ? { passwordReset: true } : {}) },
+    before: snapshot(target.disabled, held),
+    after: { ...snapshot(patch.disabled ?? target.disabled, granted ?? held), ...(patch.password !== undefined ? { passwordReset: true } : {}) },
   });
-  return after;
+}
+
+/** The same, for the account of a person the caller may manage. */
+export async function updateAccount(tx: DbLike, caller: Caller, actor: Actor, personId: string, patch: AccountPatch) {
+  await getPersonInScope(tx, caller.scope, personId, true);
+  const before = await accountOf(tx, personId);
+  await updateUserAccount(tx, caller, actor, before.userId, patch);
+  return accountOf(tx, personId);
+}
+
+/** Whether the caller may change this person's record: the person behind a 三员 account is theirs alone to keep. */
+export async function assertPersonEditable(tx: DbLike, caller: Caller, personId: string) {
+  const [holder] = await tx.select({ id: users.id }).from(users).where(eq(users.personId, personId));
+  if (!holder || holder.id === caller.userId) return;
+  const duty = await dutyOf(tx, holder.id);
+  if (duty) throw forbidden(`该人员持有${DUTIES[duty]}账号，其人员信息只能由本人维护`);
+}
+
+// ---- 账号管理: every account in reach, including those without a person (admin and the 三员 made at first start) ----
+
+export async function listSystemAccounts(db: DbLike, caller: Caller, q: ListParams & { q?: string; duty?: 'any' | 'none' | Duty }) {
+  const where: SQL[] = [];
+  // A business administrator sees the accounts of the people in scope; the system administrator sees every account.
+  if (caller.duty !== 'system') where.push(unitInScope(caller.scope, users.unitId));
+  if (q.q) where.push(or(ilike(users.username, likeText(q.q)), ilike(persons.name, likeText(q.q)))!);
+  const hasDuty = (d?: Duty) =>
+    sql`exists (select 1 from ${userRoles} join ${roles} on ${roles.id} = ${userRoles.roleId} where ${userRoles.userId} = ${users.id} and ${d ? sql`${roles.duty} = ${d}` : sql`${roles.duty} is not null`})`;
+  if (q.duty === 'any') where.push(hasDuty());
+  else if (q.duty === 'none') where.push(sql`not ${hasDuty()}`);
+  else if (q.duty) where.push(hasDuty(q.duty));
+  const cond = where.length ? and(...where) : undefined;
+  const { limit, offset } = pageOf(q);
+  const [rows, [{ total }]] = await Promise.all([
+    db
+      .select({ u: users, personName: persons.name, unitName: units.name })
+      .from(users)
+      .leftJoin(persons, eq(persons.id, users.personId))
+      .leftJoin(units, eq(units.id, users.unitId))
+      .where(cond)
+      .orderBy(...orderOf(q.sort, { username: users.username }, [sql`${users.personId} is not null`, asc(users.username)]))
+      .limit(limit)
+      .offset(offset),
+    db.select({ total: count() }).from(users).leftJoin(persons, eq(persons.id, users.personId)).where(cond),
+  ]);
+  const ids = rows.map((r) => r.u.id);
+  const rs = ids.length
+    ? await db.select({ userId: userRoles.userId, id: roles.id, code: roles.code, name: roles.name, duty: roles.duty }).from(userRoles).innerJoin(roles, eq(roles.id, userRoles.roleId)).where(inArray(userRoles.userId, ids))
+    : [];
+  return envelope(
+    rows.map(({ u, personName, unitName }) => {
+      const mine = rs.filter((r) => r.userId === u.id);
+      return {
+        userId: u.id,
+        username: u.username,
+        personName,
+        unitName,
+        roles: mine.map((r) => ({ id: r.id, code: r.code, name: r.name })),
+        duty: mine.find((r) => r.duty)?.duty ?? null,
+        disabled: u.disabled,
+        mustChangePassword: u.mustChangePassword,
+        lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
+        version: u.version,
+      };
+    }),
+    total,
+    q,
+  );
+}
+
+/** The id of an account the caller may see (404 otherwise, like any record out of scope). */
+export async function systemAccountInReach(db: DbLike, caller: Caller, userId: string): Promise<string> {
+  const [u] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.id, userId), caller.duty === 'system' ? undefined : unitInScope(caller.scope, users.unitId)));
+  if (!u) throw notFound('账号');
+  return u.id;
 }

@@ -1,14 +1,17 @@
 import { eq } from 'drizzle-orm';
-import { PERMISSIONS, type DataScopeKind, type Permission } from '@luoshi/contract';
+import { PERMISSIONS, type DataScopeKind, type Duty, type Permission } from '@luoshi/contract';
 import type { DbLike } from '../../db/client.ts';
 import { roles } from '../../db/schema/index.ts';
 
 const ALL = Object.keys(PERMISSIONS) as Permission[];
-const READ = ALL.filter((p) => p.endsWith(':read') && !p.startsWith('audit:'));
+/** Permissions that belong to a separated admin duty alone: no business role may hold them. */
+export const DUTY_ONLY = (p: string) => p.startsWith('audit:') || p.startsWith('security:');
+const BUSINESS = ALL.filter((p) => !DUTY_ONLY(p));
+const READ = BUSINESS.filter((p) => p.endsWith(':read'));
 
 /** The roles of PRODUCT.md; an admin may add more. Built-ins are refreshed at start so new permissions reach them. */
-export const BUILTIN_ROLES: { code: string; name: string; scope: DataScopeKind; permissions: Permission[] }[] = [
-  { code: 'dept_admin', name: '部机关管理员', scope: 'all', permissions: ALL.filter((p) => !p.startsWith('audit:')) },
+export const BUILTIN_ROLES: { code: string; name: string; scope: DataScopeKind; permissions: Permission[]; duty?: Duty }[] = [
+  { code: 'dept_admin', name: '部机关管理员', scope: 'all', permissions: BUSINESS },
   {
     code: 'liaison',
     name: '单位联络员',
@@ -112,19 +115,31 @@ export const BUILTIN_ROLES: { code: string; name: string; scope: DataScopeKind; 
     scope: 'self',
     permissions: ['org:unit:read', 'study:session:read', 'study:session:comment', 'points:supervision:view'],
   },
+  // 三员分立: three separated admin duties, each held alone (see modules/org/accounts.ts).
   {
     code: 'sys_admin',
     name: '系统管理员',
     scope: 'all',
+    duty: 'system',
+    // accounts, roles, units and settings — not the business records of the units
     permissions: ['org:unit:read', 'org:unit:write', 'org:person:read', 'org:person:write', 'org:role:read', 'org:role:write', 'system:calendar:write'],
   },
-  { code: 'audit_admin', name: '审计管理员', scope: 'all', permissions: ['audit:log:read'] },
+  {
+    code: 'security_admin',
+    name: '安全管理员',
+    scope: 'all',
+    duty: 'security',
+    // password and login policy, unlocks, sessions, second-factor resets; key rotation is its duty on the server
+    permissions: ['security:policy:write', 'security:account:manage'],
+  },
+  { code: 'audit_admin', name: '审计管理员', scope: 'all', duty: 'audit', permissions: ['audit:log:read'] },
 ];
 
 export async function ensureBuiltinRoles(db: DbLike) {
   for (const r of BUILTIN_ROLES) {
     const [existing] = await db.select().from(roles).where(eq(roles.code, r.code));
-    if (!existing) await db.insert(roles).values({ ...r, builtin: true });
-    else await db.update(roles).set({ name: r.name, scope: r.scope, permissions: r.permissions }).where(eq(roles.id, existing.id));
+    const values = { name: r.name, scope: r.scope, permissions: r.permissions, duty: r.duty ?? null };
+    if (!existing) await db.insert(roles).values({ code: r.code, ...values, builtin: true });
+    else await db.update(roles).set(values).where(eq(roles.id, existing.id));
   }
 }

@@ -1,5 +1,6 @@
 import { and, asc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
-import { DATA_SCOPE_LABELS, DATA_SCOPES, PERMISSIONS, type DataScopeKind, type Permission, type Role } from '@luoshi/contract';
+import { DATA_SCOPE_LABELS, DATA_SCOPES, DUTIES, PERMISSIONS, type DataScopeKind, type Duty, type Permission, type Role } from '@luoshi/contract';
+import { DUTY_ONLY } from './builtin.ts';
 import type { DbLike } from '../../db/client.ts';
 import { roles } from '../../db/schema/index.ts';
 import { audit, type Actor } from '../../platform/audit.ts';
@@ -17,6 +18,7 @@ export function presentRole(r: RoleRow): Role {
     permissions: [...r.permissions].sort(),
     scope: r.scope,
     builtin: r.builtin,
+    duty: r.duty ?? null,
     version: r.version,
   };
 }
@@ -26,7 +28,16 @@ export function presentRole(r: RoleRow): Role {
  * than the caller's, and the caller holds every permission in it. Without this, anyone who may manage
  * accounts could make themselves or a friend an administrator.
  */
-export function problemGranting(caller: Caller, role: { name: string; scope: DataScopeKind; permissions: string[] }): string | null {
+export function problemGranting(caller: Caller, role: { name: string; scope: DataScopeKind; permissions: string[]; duty?: Duty | null }): string | null {
+  // 三员分立: the separated duties are handed out by the system administrator alone, who in turn manages accounts
+  // without holding the business permissions it grants — and never creates a second system administrator.
+  if (role.duty) {
+    if (caller.duty !== 'system') return `「${role.name}」属于三员角色，只能由系统管理员授予`;
+    if (role.duty === 'system') return '系统管理员账号只有一个，不能再授予系统管理员角色';
+    return null;
+  }
+  if (caller.duty === 'system') return null;
+  if (caller.duty) return `${DUTIES[caller.duty]}不管理账号`;
   // DATA_SCOPES runs from widest to narrowest.
   if (DATA_SCOPES.indexOf(role.scope) < DATA_SCOPES.indexOf(caller.scope.kind)) {
     return `角色「${role.name}」的数据范围（${DATA_SCOPE_LABELS[role.scope]}）超出了您的数据范围（${DATA_SCOPE_LABELS[caller.scope.kind]}）`;
@@ -39,7 +50,7 @@ export function problemGranting(caller: Caller, role: { name: string; scope: Dat
   return null;
 }
 
-export function assertGrantable(caller: Caller, role: { name: string; scope: DataScopeKind; permissions: string[] }) {
+export function assertGrantable(caller: Caller, role: { name: string; scope: DataScopeKind; permissions: string[]; duty?: Duty | null }) {
   const problem = problemGranting(caller, role);
   if (problem) throw forbidden(`不能授予超出本人权限的角色：${problem}`);
 }
@@ -81,8 +92,19 @@ async function roleForUpdate(tx: DbLike, id: string) {
 
 type RoleInput = { code: string; name: string; permissions: Permission[]; scope: DataScopeKind };
 
+/** The permissions of the separated duties stay in their three built-in roles. */
+function assertBusinessPermissions(permissions: string[]) {
+  const reserved = permissions.filter(DUTY_ONLY);
+  if (reserved.length) {
+    throw badRequest(`以下权限只属于三员角色，不能放入自定义角色：${reserved.map((p) => PERMISSIONS[p as Permission] ?? p).join('、')}`, [
+      { field: 'body.permissions', message: '含三员专属权限' },
+    ]);
+  }
+}
+
 export async function createRole(tx: DbLike, caller: Caller, actor: Actor, input: RoleInput) {
   const permissions = [...new Set(input.permissions)].sort();
+  assertBusinessPermissions(permissions);
   assertGrantable(caller, { ...input, permissions });
   const [existing] = await tx.select({ id: roles.id }).from(roles).where(eq(roles.code, input.code));
   if (existing) throw conflict(`角色代码「${input.code}」已存在`, [{ field: 'body.code', message: '角色代码已存在' }]);
@@ -111,6 +133,7 @@ export async function updateRole(
     scope: patch.scope ?? before.scope,
     permissions: patch.permissions ? [...new Set(patch.permissions)].sort() : before.permissions,
   };
+  assertBusinessPermissions(next.permissions);
   assertGrantable(caller, next);
   const [after] = await tx
     .update(roles)

@@ -1,4 +1,9 @@
 import {
+  Ok,
+  SystemAccountList,
+  SystemAccountListQuery,
+  UpdateSystemAccountBody,
+  UserIdParams,
   Account,
   GROUP_ROLES,
   GROUP_TYPES,
@@ -18,6 +23,7 @@ import {
   PersonExportQuery,
   PersonList,
   PersonListQuery,
+  PersonPhone,
   QueryBool,
   Role,
   RoleBody,
@@ -35,16 +41,27 @@ import {
 } from '@luoshi/contract';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { audit } from '../../platform/audit.ts';
 import { shanghaiDate } from '../../platform/calendar.ts';
 import { badRequest } from '../../platform/errors.ts';
 import { sendListXlsx } from '../../platform/export.ts';
 import { attachmentHeader } from '../../platform/files.ts';
 import { actorOf, callerOf } from '../../platform/session.ts';
 import type { Module } from '../../platform/types.ts';
-import { createAccount, updateAccount } from './accounts.ts';
+import { assertPersonEditable, createAccount, listSystemAccounts, systemAccountInReach, updateAccount, updateUserAccount } from './accounts.ts';
 import { createGroup, getGroupInScope, listGroups, presentGroup, updateGroup } from './groups.ts';
 import { assertMayImport, confirmImport, IMPORT_TEMPLATE_NAMES, importTemplate, previewImport, readUpload } from './imports.ts';
-import { createPerson, getPersonInScope, listPersons, PERSON_EXPORT_COLUMNS, personExportRow, presentPerson, updatePerson } from './persons.ts';
+import {
+  auditedFilters,
+  createPerson,
+  getPersonInScope,
+  listPersons,
+  PERSON_EXPORT_COLUMNS,
+  personExportRow,
+  presentPerson,
+  revealPhone,
+  updatePerson,
+} from './persons.ts';
 import { createRole, listRoles, presentRole, updateRole } from './roles.ts';
 import { createUnit, getUnitInScope, listUnits, moveUnit, presentUnit, UNIT_EXPORT_COLUMNS, unitExportPage, unitExportRow, unitTree, updateUnit } from './units.ts';
 import { XLSX_MIME } from './xlsx.ts';
@@ -125,18 +142,41 @@ export const orgModule: Module = {
     app.get(
       '/api/org/persons',
       { config: { permission: 'org:person:read' }, schema: { tags, summary: '人员列表', querystring: PersonListQuery, response: { 200: PersonList } } },
-      async (req) => listPersons(db, callerOf(req).scope, req.query),
+      async (req) => {
+        const list = await listPersons(db, callerOf(req), req.query);
+        // Reads of personal data are audited: what was asked for and how much came back, never the people themselves.
+        await db.transaction((tx) =>
+          audit(tx, actorOf(req), { entity: 'person', entityId: null, action: 'read', after: { filters: auditedFilters(req.query), total: list.total, shown: list.data.length } }),
+        );
+        return list;
+      },
     );
     app.get(
       '/api/org/persons/export.xlsx',
-      { config: { permission: 'org:person:read' }, schema: { tags, summary: '导出人员列表（XLSX）', querystring: PersonExportQuery, response: xlsxResponse, produces: [XLSX_MIME] } },
+      {
+        config: { permission: 'org:person:read' },
+        schema: { tags, summary: '导出人员列表（XLSX；完整手机号仅限本人及负责该单位人员管理的用户）', querystring: PersonExportQuery, response: xlsxResponse, produces: [XLSX_MIME] },
+      },
       async (req, reply) => {
-        const { scope } = callerOf(req);
+        const caller = callerOf(req);
         return sendListXlsx(reply, {
           fileName: `人员列表-${shanghaiDate()}.xlsx`,
           sheetName: '人员',
           columns: PERSON_EXPORT_COLUMNS,
-          fetchPage: (page, pageSize) => listPersons(db, scope, { ...req.query, page, pageSize }),
+          fetchPage: async (page, pageSize) => {
+            const list = await listPersons(db, caller, { ...req.query, page, pageSize }, { fullPhones: true });
+            if (page === 1) {
+              await db.transaction((tx) =>
+                audit(tx, actorOf(req), {
+                  entity: 'person',
+                  entityId: null,
+                  action: 'export',
+                  after: { filters: auditedFilters(req.query), rows: list.total, fullPhones: caller.permissions.has('org:person:write') },
+                }),
+              );
+            }
+            return list;
+          },
           toRow: personExportRow,
         });
       },
@@ -144,14 +184,27 @@ export const orgModule: Module = {
     app.get(
       '/api/org/persons/:id',
       { config: { permission: 'org:person:read' }, schema: { tags, summary: '人员详情', params: IdParams, response: { 200: Person } } },
-      async (req) => presentPerson(db, await getPersonInScope(db, callerOf(req).scope, req.params.id)),
+      async (req) => {
+        const caller = callerOf(req);
+        const person = await presentPerson(db, await getPersonInScope(db, caller.scope, req.params.id), caller);
+        await db.transaction((tx) => audit(tx, actorOf(req), { entity: 'person', entityId: person.id, action: 'read' }));
+        return person;
+      },
+    );
+    app.get(
+      '/api/org/persons/:id/phone',
+      {
+        config: { permission: 'org:person:read' },
+        schema: { tags, summary: '查看完整手机号（本人及负责该单位人员管理的用户；记入审计）', params: IdParams, response: { 200: PersonPhone } },
+      },
+      async (req) => db.transaction((tx) => revealPhone(tx, callerOf(req), actorOf(req), req.params.id)),
     );
     app.post(
       '/api/org/persons',
       { config: { permission: 'org:person:write' }, schema: { tags, summary: '新增人员', body: CreatePersonBody, response: { 201: Person } } },
       async (req, reply) => {
         const row = await db.transaction((tx) => createPerson(tx, callerOf(req).scope, actorOf(req), req.body));
-        return reply.code(201).send(await presentPerson(db, row));
+        return reply.code(201).send(await presentPerson(db, row, callerOf(req)));
       },
     );
     app.patch(
@@ -161,8 +214,30 @@ export const orgModule: Module = {
         schema: { tags, summary: '修改人员（含调动单位、停用）', params: IdParams, body: UpdatePersonBody, response: { 200: Person } },
       },
       async (req) => {
-        const row = await db.transaction((tx) => updatePerson(tx, callerOf(req), actorOf(req), req.params.id, req.body));
-        return presentPerson(db, row);
+        const row = await db.transaction(async (tx) => {
+          await assertPersonEditable(tx, callerOf(req), req.params.id);
+          return updatePerson(tx, callerOf(req), actorOf(req), req.params.id, req.body);
+        });
+        return presentPerson(db, row, callerOf(req));
+      },
+    );
+
+    // ---- 账号管理: every account in reach, the person-less ones (admin, the 三员) included ----
+    app.get(
+      '/api/org/accounts',
+      { config: { permission: 'org:role:write' }, schema: { tags, summary: '账号列表（含无人员档案的内置账号与三员账号）', querystring: SystemAccountListQuery, response: { 200: SystemAccountList } } },
+      async (req) => listSystemAccounts(db, callerOf(req), req.query),
+    );
+    app.patch(
+      '/api/org/accounts/:userId',
+      {
+        config: { permission: 'org:role:write' },
+        schema: { tags, summary: '停用、启用账号或重置初始密码（持有人下次登录须修改）', params: UserIdParams, body: UpdateSystemAccountBody, response: { 200: Ok } },
+      },
+      async (req) => {
+        const caller = callerOf(req);
+        await db.transaction(async (tx) => updateUserAccount(tx, caller, actorOf(req), await systemAccountInReach(tx, caller, req.params.userId), req.body));
+        return { ok: true as const };
       },
     );
 

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { loginAdmin, loginAs, makeCity, makePerson, makeTestApp, makeUnit, type Agent, type TestCtx, ok } from '../../test/harness.ts';
+import { loginAdmin, loginAs, loginDuty, makeCity, makePerson, makeTestApp, makeUnit, type Agent, type TestCtx, ok } from '../../test/harness.ts';
 import { studyClock } from './sessions.ts';
 
 let ctx: TestCtx;
@@ -131,7 +131,7 @@ describe('session lifecycle: 计划 → 已报备 → 已开展 / 已取消', ()
     expect(rec.json().error.message).toContain('已取消');
     expect((await secretaryA.post(`/api/study/sessions/${s.id}/file`, { version: 2 })).statusCode).toBe(409);
     expect((await secretaryA.post(`/api/study/sessions/${s.id}/cancel`, { version: 2, reason: '再取消' })).statusCode).toBe(409);
-    const logs = await ok(admin.get(`/api/audit/logs?entity=study_session&entityId=${s.id}`));
+    const logs = await ok((await loginDuty(ctx, 'audit')).get(`/api/audit/logs?entity=study_session&entityId=${s.id}`));
     expect(logs.data.map((l: { action: string }) => l.action).sort()).toEqual(['cancel', 'create']);
   });
 
