@@ -47,12 +47,32 @@ export function useBrowser() {
   };
 }
 
+/**
+ * An account an administrator opened (or reset) must set its own password at its first login. The helpers do that
+ * the way its holder would, with this derived password, and remember it: later logins of the same account in the
+ * same test file use it.
+ */
+const ownPasswords = new Map<string, string>();
+const ownPassword = (initial: string) => `${initial}-own`;
+
 export async function login(page: Page, username: string, password: string) {
+  const current = ownPasswords.get(username) ?? password;
   await page.goto(`${baseUrl}/login`);
   await page.getByPlaceholder('用户名').fill(username);
-  await page.getByPlaceholder('密码').fill(password);
+  await page.getByPlaceholder('密码').fill(current);
   await page.getByRole('button', { name: '登录' }).click();
   await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+  // the app, or the full-screen step the layout sends a first login to
+  await page.locator('.app-header, .security-step').first().waitFor();
+  if (new URL(page.url()).pathname === '/change-password') {
+    const next = ownPassword(current);
+    await page.getByLabel('原密码').fill(current);
+    await page.getByLabel('新密码', { exact: true }).fill(next);
+    await page.getByLabel('确认新密码').fill(next);
+    await page.getByRole('button', { name: '修改密码并继续' }).click();
+    await page.waitForURL((url) => !url.pathname.startsWith('/change-password'));
+    ownPasswords.set(username, next);
+  }
 }
 
 export async function logout(page: Page) {
@@ -88,13 +108,25 @@ export async function fillDate(page: Page, label: string, date: string) {
 
 /** A tiny API client with its own session, for preconditions that are not what a test is about. */
 export async function apiAs(username: string, password: string) {
+  const current = ownPasswords.get(username) ?? password;
   const res = await fetch(`${baseUrl}/api/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
+    body: JSON.stringify({ username, password: current }),
   });
   if (!res.ok) throw new Error(`登录失败：${res.status} ${await res.text()}`);
   const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0];
+  const me = (await res.json()) as { security?: { mustChangePassword?: boolean } };
+  if (me.security?.mustChangePassword) {
+    const next = ownPassword(current);
+    const r = await fetch(`${baseUrl}/api/auth/password`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ oldPassword: current, newPassword: next }),
+    });
+    if (!r.ok) throw new Error(`首次登录修改密码失败：${r.status} ${await r.text()}`);
+    ownPasswords.set(username, next);
+  }
   return async function call<T>(method: string, url: string, body?: unknown): Promise<T> {
     const r = await fetch(`${baseUrl}${url}`, {
       method,

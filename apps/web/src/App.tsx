@@ -1,13 +1,15 @@
 import { App as AntdApp, ConfigProvider } from 'antd';
 import { QueryClient, QueryClientProvider, useQueryClient } from '@tanstack/react-query';
-import { lazy, useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Route, Routes, useLocation, useNavigate } from 'react-router';
-import { ApiError, setUnauthorizedHandler } from './api/client';
+import { ApiError, setSecurityStepHandler, setUnauthorizedHandler } from './api/client';
 import { meKey } from './api/auth';
 import { antdLocale } from './i18n';
 import { AppLayout } from './components/AppLayout';
 import { LoginPage } from './pages/auth/LoginPage';
+import * as securityArea from './pages/security/area';
+import * as auditArea from './pages/audit/area';
 import * as dashboardArea from './pages/dashboard/area';
 import * as bulletinsArea from './pages/bulletins/area';
 import * as notifyArea from './pages/notify/area';
@@ -53,6 +55,8 @@ const InfoMediaPage = lazy(() => import('./pages/info/MediaPage').then((m) => ({
 const InfoTargetsPage = lazy(() => import('./pages/info/TargetsPage').then((m) => ({ default: m.TargetsPage })));
 const InfoStatsPage = lazy(() => import('./pages/info/StatsPage').then((m) => ({ default: m.StatsPage })));
 const InfoSettingsPage = lazy(() => import('./pages/info/SettingsPage').then((m) => ({ default: m.SettingsPage })));
+const PasswordStepPage = lazy(() => import('./pages/auth/SecurityStepPages').then((m) => ({ default: m.PasswordStepPage })));
+const TotpStepPage = lazy(() => import('./pages/auth/SecurityStepPages').then((m) => ({ default: m.TotpStepPage })));
 const NotFoundPage = lazy(() => import('./pages/home/NotFoundPage').then((m) => ({ default: m.NotFoundPage })));
 
 const queryClient = new QueryClient({
@@ -76,6 +80,9 @@ function SessionWatcher() {
         navigate(`/login?next=${encodeURIComponent(location.pathname + location.search)}`, { replace: true });
       }
     });
+    // The server refuses everything until the password is changed or the second factor enrolled: reload who we
+    // are, and the layout sends the user to that step.
+    setSecurityStepHandler(() => void qc.invalidateQueries({ queryKey: meKey }));
   }, [navigate, location, qc]);
   return null;
 }
@@ -94,6 +101,8 @@ export function Root() {
             <SessionWatcher />
             <Routes>
               <Route path="/login" element={<LoginPage />} />
+              <Route path="/change-password" element={<Suspense fallback={null}><PasswordStepPage /></Suspense>} />
+              <Route path="/enrol-totp" element={<Suspense fallback={null}><TotpStepPage /></Suspense>} />
               <Route element={<AppLayout />}>
                 <Route index element={<HomePage />} />
                 <Route path="org" element={<OrgPage />} />
@@ -137,7 +146,7 @@ export function Root() {
                 <Route path="info/targets" element={<InfoTargetsPage />} />
                 <Route path="info/stats" element={<InfoStatsPage />} />
                 <Route path="info/settings" element={<InfoSettingsPage />} />
-                {[...dashboardArea.routes, ...bulletinsArea.routes, ...notifyArea.routes].map((r) => (
+                {[...dashboardArea.routes, ...bulletinsArea.routes, ...notifyArea.routes, ...securityArea.routes, ...auditArea.routes].map((r) => (
                   <Route key={r.path} path={r.path} element={r.element} />
                 ))}
                 <Route path="*" element={<NotFoundPage />} />

@@ -21,6 +21,13 @@ export function setUnauthorizedHandler(fn: () => void) {
   onUnauthorized = fn;
 }
 
+let onSecurityStep: ((code: string) => void) | null = null;
+/** Called when the server refuses a request until the user changes the password or enrols the second factor. */
+export function setSecurityStepHandler(fn: (code: string) => void) {
+  onSecurityStep = fn;
+}
+const SECURITY_STEP_CODES = new Set(['PASSWORD_CHANGE_REQUIRED', 'TOTP_ENROLMENT_REQUIRED']);
+
 type Query = Record<string, string | number | boolean | undefined | null>;
 
 export function qs(query?: Query): string {
@@ -84,6 +91,7 @@ async function request<T>(method: string, url: string, body?: unknown, opts: { r
   if (!res.ok) {
     const err = await parseError(res);
     if (res.status === 401 && !url.startsWith('/api/auth/login')) onUnauthorized?.();
+    if (res.status === 403 && SECURITY_STEP_CODES.has(err.code)) onSecurityStep?.(err.code);
     throw err;
   }
   if (opts.raw) return res as unknown as T;

@@ -6,24 +6,28 @@ import {
   CalendarOutlined,
   DashboardOutlined,
   DownOutlined,
+  FileSearchOutlined,
   FileTextOutlined,
   FlagOutlined,
   GlobalOutlined,
   KeyOutlined,
   LogoutOutlined,
+  MenuOutlined,
   OrderedListOutlined,
   ReadOutlined,
+  SafetyCertificateOutlined,
+  TeamOutlined,
   UserOutlined,
   ScheduleOutlined,
   TrophyOutlined,
 } from '@ant-design/icons';
-import { Badge, Button, Dropdown, Layout, Menu, Space, Spin } from 'antd';
+import { Alert, Badge, Button, Drawer, Dropdown, Layout, Menu, Space, Spin } from 'antd';
 import type { MenuProps } from 'antd';
 import { useQueryClient } from '@tanstack/react-query';
 import { Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
-import { logout, useMe } from '../api/auth';
+import { logout, PENDING_PATHS, pendingStep, useMe } from '../api/auth';
 import { useTodoCount } from '../api/info';
 import { useUnreadCount } from '../api/notify';
 import { LANGUAGES, setLanguage, type LanguageCode } from '../i18n';
@@ -31,7 +35,20 @@ import { ChangePasswordModal } from './ChangePasswordModal';
 import * as dashboardArea from '../pages/dashboard/area';
 import * as bulletinsArea from '../pages/bulletins/area';
 import * as notifyArea from '../pages/notify/area';
+import * as securityArea from '../pages/security/area';
+import * as auditArea from '../pages/audit/area';
+import { useIsPhone } from '../pages/security/shared';
 import { ErrorBoundary } from './ErrorBoundary';
+
+/** Icons of the separated admins' pages, which stand alone in their menus. */
+const ADMIN_ICONS: Record<string, React.ReactNode> = {
+  '/system/accounts': <TeamOutlined />,
+  '/security': <SafetyCertificateOutlined />,
+  '/audit': <FileSearchOutlined />,
+  '/system/calendar': <CalendarOutlined />,
+};
+const DUTY_ORDER = ['/org', '/system/accounts', '/org?tab=roles', '/system/calendar', '/security', '/audit'];
+const dutyOrder = (key: string) => (DUTY_ORDER.indexOf(key) + 1 || DUTY_ORDER.length + 1);
 
 type NavItem = { key: string; icon?: React.ReactNode; label: string; perms?: string[]; children?: NavItem[]; badge?: number };
 
@@ -44,8 +61,15 @@ export function AppLayout() {
   const [collapsed, setCollapsed] = useState(false);
   const [pwdOpen, setPwdOpen] = useState(false);
   // 待我审核 carries its count: one cheap list request for the reviewers.
-  const todo = useTodoCount(!!me?.permissions.includes('info:item:review'));
-  const unread = useUnreadCount(!!me);
+  // Nothing else is asked of the server until the forced steps (new password, second factor) are done.
+  const ready = !!me && !pendingStep(me);
+  const todo = useTodoCount(ready && !!me?.permissions.includes('info:item:review'));
+  // the 三员 see their own pages only: no notifications either
+  const unread = useUnreadCount(ready && !me?.security.duty);
+  // On a phone the menu opens as a drawer from the header, and the pages get the whole width.
+  const isPhone = useIsPhone();
+  const [navOpen, setNavOpen] = useState(false);
+  const [expiryDismissed, setExpiryDismissed] = useState(() => sessionStorage.getItem('luoshi.expiryWarned') === '1');
 
   if (isLoading) {
     return (
@@ -55,6 +79,9 @@ export function AppLayout() {
     );
   }
   if (!me) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  // A new password, then the second factor, before anything else (the server refuses the rest until then).
+  const step = pendingStep(me);
+  if (step) return <Navigate to={`${PENDING_PATHS[step]}?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
 
   const nav: NavItem[] = [
     { key: '/', icon: <DashboardOutlined />, label: t('nav.home') },
@@ -117,19 +144,27 @@ export function AppLayout() {
       children: [...dashboardArea.nav(t), ...bulletinsArea.nav(t), ...notifyArea.nav(t)],
     },
     { key: '/org', icon: <ApartmentOutlined />, label: t('nav.org'), perms: ['org:unit:read'] },
+    ...[...securityArea.nav(t), ...auditArea.nav(t)].map((n) => ({ ...n, icon: ADMIN_ICONS[n.key] })),
   ];
-  const allowed = (n: NavItem) => !n.perms || n.perms.some((p) => me.permissions.includes(p));
+  const duty = me.security.duty;
+  if (duty === 'system') nav.push({ key: '/org?tab=roles', icon: <KeyOutlined />, label: t('nav.roles'), perms: ['org:role:read'] });
+  // The 三员 see their own pages only, as a flat menu: pages open to everyone (工作台, 通知中心) are not theirs.
+  const allowed = (n: NavItem) => (!n.perms ? !duty : n.perms.some((p) => me.permissions.includes(p)));
   // A group shows when any of its pages does.
-  const visible = nav
+  const grouped = nav
     .map((n) => (n.children ? { ...n, children: n.children.filter(allowed) } : n))
-    .filter((n) => allowed(n) && (!n.children || n.children.length > 0));
+    .filter((n) => (n.children ? n.children.length > 0 : allowed(n)));
+  const visible = duty
+    ? grouped.flatMap((n) => n.children?.map((c) => ({ ...c, icon: ADMIN_ICONS[c.key] ?? n.icon })) ?? [n]).sort((a, b) => dutyOrder(a.key) - dutyOrder(b.key))
+    : grouped;
   const leaves = visible.flatMap((n) => n.children ?? [n]);
+  if (duty && location.pathname === '/' && leaves.length) return <Navigate to={leaves[0].key} replace />;
   // A single task opened by link (/tasks/:id) belongs with 我的任务 in the menu.
-  const path = location.pathname.startsWith('/tasks/') ? '/my-tasks' : location.pathname;
+  const path = location.pathname.startsWith('/tasks/') ? '/my-tasks' : location.pathname + (location.search.startsWith('?tab=') ? location.search : '');
   const selected =
     leaves
       .filter((n) => (n.key === '/' ? path === '/' : path.startsWith(n.key)))
-      .sort((a, b) => b.key.length - a.key.length)[0]?.key ?? '/';
+      .sort((a, b) => b.key.length - a.key.length)[0]?.key ?? '';
 
   const doLogout = async () => {
     try {
@@ -142,6 +177,7 @@ export function AppLayout() {
   };
 
   const userMenu: MenuProps['items'] = [
+    { key: 'security', icon: <SafetyCertificateOutlined />, label: t('layout.accountSecurity'), onClick: () => navigate('/account/security') },
     { key: 'password', icon: <KeyOutlined />, label: t('layout.changePassword'), onClick: () => setPwdOpen(true) },
     { type: 'divider' },
     { key: 'logout', icon: <LogoutOutlined />, label: t('layout.logout'), onClick: () => void doLogout() },
@@ -153,58 +189,105 @@ export function AppLayout() {
     onClick: ({ key }) => setLanguage(key as LanguageCode),
   };
 
+  const sideMenu = (
+    <>
+      <div className="app-logo">
+        <span className="mark">{t('app.mark')}</span>
+        {(!collapsed || isPhone) && <span>{t('app.name')}</span>}
+      </div>
+      <Menu
+        theme="dark"
+        mode="inline"
+        selectedKeys={[selected]}
+        defaultOpenKeys={visible.filter((n) => n.children && location.pathname.startsWith(n.key)).map((n) => n.key)}
+        items={visible.map((n) => ({
+          key: n.key,
+          icon: n.icon,
+          label: n.label,
+          children: n.children?.map((c) => ({
+            key: c.key,
+            label: c.badge ? (
+              <span>
+                {c.label} <Badge count={c.badge} size="small" offset={[4, -2]} />
+              </span>
+            ) : (
+              c.label
+            ),
+          })),
+        }))}
+        onClick={({ key }) => {
+          setNavOpen(false);
+          navigate(key);
+        }}
+      />
+    </>
+  );
+
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <Layout.Sider collapsible collapsed={collapsed} onCollapse={setCollapsed} width={208} theme="dark">
-        <div className="app-logo">
-          <span className="mark">{t('app.mark')}</span>
-          {!collapsed && <span>{t('app.name')}</span>}
-        </div>
-        <Menu
-          theme="dark"
-          mode="inline"
-          selectedKeys={[selected]}
-          defaultOpenKeys={visible.filter((n) => n.children && location.pathname.startsWith(n.key)).map((n) => n.key)}
-          items={visible.map((n) => ({
-            key: n.key,
-            icon: n.icon,
-            label: n.label,
-            children: n.children?.map((c) => ({
-              key: c.key,
-              label: c.badge ? (
-                <span>
-                  {c.label} <Badge count={c.badge} size="small" offset={[4, -2]} />
-                </span>
-              ) : (
-                c.label
-              ),
-            })),
-          }))}
-          onClick={({ key }) => navigate(key)}
-        />
-      </Layout.Sider>
+      {isPhone ? (
+        <Drawer
+          open={navOpen}
+          placement="left"
+          size={240}
+          closable={false}
+          onClose={() => setNavOpen(false)}
+          styles={{ body: { padding: 0, background: '#001529' } }}
+        >
+          {sideMenu}
+        </Drawer>
+      ) : (
+        <Layout.Sider collapsible collapsed={collapsed} onCollapse={setCollapsed} width={208} theme="dark">
+          {sideMenu}
+        </Layout.Sider>
+      )}
       <Layout>
         <Layout.Header className="app-header">
-          <span style={{ color: '#555' }}>{t('app.subtitle')}</span>
-          <Space size="middle">
-            <Badge count={unread.data ?? 0} size="small" offset={[-6, 6]}>
-              <Button type="text" icon={<BellOutlined />} aria-label={t('nav.notifications')} title={t('nav.notifications')} onClick={() => navigate('/notifications')} />
-            </Badge>
+          {isPhone ? (
+            <Button type="text" icon={<MenuOutlined />} aria-label={t('layout.menu')} onClick={() => setNavOpen(true)} />
+          ) : (
+            <span style={{ color: '#555' }}>{t('app.subtitle')}</span>
+          )}
+          <Space size={isPhone ? 0 : 'middle'}>
+            {!duty && (
+              <Badge count={unread.data ?? 0} size="small" offset={[-6, 6]}>
+                <Button type="text" icon={<BellOutlined />} aria-label={t('nav.notifications')} title={t('nav.notifications')} onClick={() => navigate('/notifications')} />
+              </Badge>
+            )}
             <Dropdown menu={langMenu}>
               <Button type="text" icon={<GlobalOutlined />} aria-label={t('layout.language')}>
-                {LANGUAGES.find((l) => l.code === i18n.language)?.label ?? LANGUAGES[0].label}
+                {!isPhone && (LANGUAGES.find((l) => l.code === i18n.language)?.label ?? LANGUAGES[0].label)}
               </Button>
             </Dropdown>
             <Dropdown menu={{ items: userMenu }}>
               <Button type="text" icon={<UserOutlined />}>
                 {me.person?.name ?? me.user.username}
-                {me.unit ? `（${me.unit.name}）` : ''} <DownOutlined />
+                {me.unit && !isPhone ? `（${me.unit.name}）` : ''} <DownOutlined />
               </Button>
             </Dropdown>
           </Space>
         </Layout.Header>
-        <Layout.Content style={{ padding: 20 }}>
+        <Layout.Content style={{ padding: isPhone ? 12 : 20, minWidth: 0 }}>
           <Suspense fallback={<Spin style={{ display: 'block', marginTop: 80 }} />}>
+            {me.security.passwordExpiresInDays !== null && !expiryDismissed && (
+              <Alert
+                type="warning"
+                showIcon
+                title={t('layout.passwordExpiring', { count: me.security.passwordExpiresInDays })}
+                action={
+                  <Button size="small" onClick={() => setPwdOpen(true)}>
+                    {t('layout.changePassword')}
+                  </Button>
+                }
+                closable={{
+                  onClose: () => {
+                    sessionStorage.setItem('luoshi.expiryWarned', '1');
+                    setExpiryDismissed(true);
+                  },
+                }}
+                style={{ marginBottom: 16 }}
+              />
+            )}
             <ErrorBoundary resetKey={location.pathname}>
               <Outlet />
             </ErrorBoundary>
