@@ -1,5 +1,6 @@
 import { and, asc, count, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { DUTIES, type Duty } from '@luoshi/contract';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { DbLike } from '../../db/client.ts';
 import { persons, roles, units, userRoles, users } from '../../db/schema/index.ts';
 import { audit, type Actor } from '../../platform/audit.ts';
@@ -148,17 +149,23 @@ export async function assertPersonEditable(tx: DbLike, caller: Caller, personId:
 
 // ---- 账号管理: every account in reach, including those without a person (admin and the 三员 made at first start) ----
 
-export async function listSystemAccounts(db: DbLike, caller: Caller, q: ListParams & { q?: string; duty?: 'any' | 'none' | Duty }) {
-  const where: SQL[] = [];
-  // A business administrator sees the accounts of the people in scope; the system administrator sees every account.
-  if (caller.duty !== 'system') where.push(unitInScope(caller.scope, users.unitId));
-  if (q.q) where.push(or(ilike(users.username, likeText(q.q)), ilike(persons.name, likeText(q.q)))!);
-  const hasDuty = (d?: Duty) =>
-    sql`exists (select 1 from ${userRoles} join ${roles} on ${roles.id} = ${userRoles.roleId} where ${userRoles.userId} = ${users.id} and ${d ? sql`${roles.duty} = ${d}` : sql`${roles.duty} is not null`})`;
-  if (q.duty === 'any') where.push(hasDuty());
-  else if (q.duty === 'none') where.push(sql`not ${hasDuty()}`);
-  else if (q.duty) where.push(hasDuty(q.duty));
-  const cond = where.length ? and(...where) : undefined;
+/** The account holds a separated admin duty (this one, or any). */
+export const holdsDuty = (d?: Duty) =>
+  sql`exists (select 1 from ${userRoles} join ${roles} on ${roles.id} = ${userRoles.roleId} where ${userRoles.userId} = ${users.id} and ${d ? sql`${roles.duty} = ${d}` : sql`${roles.duty} is not null`})`;
+
+/**
+ * One page of accounts with their person, unit and roles, searched by username or person name: the system
+ * administrator's account list and the security administrator's login states both read it.
+ */
+export async function accountPage(
+  db: DbLike,
+  q: ListParams & { q?: string },
+  where: SQL[],
+  order: { sorts: Record<string, AnyPgColumn>; fallback: SQL[] },
+) {
+  const conds = [...where];
+  if (q.q) conds.push(or(ilike(users.username, likeText(q.q)), ilike(persons.name, likeText(q.q)))!);
+  const cond = conds.length ? and(...conds) : undefined;
   const { limit, offset } = pageOf(q);
   const [rows, [{ total }]] = await Promise.all([
     db
@@ -167,32 +174,46 @@ export async function listSystemAccounts(db: DbLike, caller: Caller, q: ListPara
       .leftJoin(persons, eq(persons.id, users.personId))
       .leftJoin(units, eq(units.id, users.unitId))
       .where(cond)
-      .orderBy(...orderOf(q.sort, { username: users.username }, [sql`${users.personId} is not null`, asc(users.username)]))
+      .orderBy(...orderOf(q.sort, order.sorts, order.fallback))
       .limit(limit)
       .offset(offset),
     db.select({ total: count() }).from(users).leftJoin(persons, eq(persons.id, users.personId)).where(cond),
   ]);
   const ids = rows.map((r) => r.u.id);
-  const rs = ids.length
+  const held = ids.length
     ? await db.select({ userId: userRoles.userId, id: roles.id, code: roles.code, name: roles.name, duty: roles.duty }).from(userRoles).innerJoin(roles, eq(roles.id, userRoles.roleId)).where(inArray(userRoles.userId, ids))
     : [];
-  return envelope(
-    rows.map(({ u, personName, unitName }) => {
-      const mine = rs.filter((r) => r.userId === u.id);
-      return {
-        userId: u.id,
-        username: u.username,
-        personName,
-        unitName,
-        roles: mine.map((r) => ({ id: r.id, code: r.code, name: r.name })),
-        duty: mine.find((r) => r.duty)?.duty ?? null,
-        disabled: u.disabled,
-        mustChangePassword: u.mustChangePassword,
-        lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
-        version: u.version,
-      };
+  return {
+    rows: rows.map((r) => {
+      const rs = held.filter((h) => h.userId === r.u.id).map(({ userId: _u, ...role }) => role);
+      return { ...r, roles: rs, duty: rs.find((h) => h.duty)?.duty ?? null };
     }),
     total,
+  };
+}
+
+export async function listSystemAccounts(db: DbLike, caller: Caller, q: ListParams & { q?: string; duty?: 'any' | 'none' | Duty }) {
+  const where: SQL[] = [];
+  // A business administrator sees the accounts of the people in scope; the system administrator sees every account.
+  if (caller.duty !== 'system') where.push(unitInScope(caller.scope, users.unitId));
+  if (q.duty === 'any') where.push(holdsDuty());
+  else if (q.duty === 'none') where.push(sql`not ${holdsDuty()}`);
+  else if (q.duty) where.push(holdsDuty(q.duty));
+  const page = await accountPage(db, q, where, { sorts: { username: users.username }, fallback: [sql`${users.personId} is not null`, asc(users.username)] });
+  return envelope(
+    page.rows.map(({ u, personName, unitName, roles: rs, duty }) => ({
+      userId: u.id,
+      username: u.username,
+      personName,
+      unitName,
+      roles: rs.map((r) => ({ id: r.id, code: r.code, name: r.name })),
+      duty,
+      disabled: u.disabled,
+      mustChangePassword: u.mustChangePassword,
+      lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
+      version: u.version,
+    })),
+    page.total,
     q,
   );
 }

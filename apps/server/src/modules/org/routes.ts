@@ -41,7 +41,7 @@ import {
 } from '@luoshi/contract';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { audit } from '../../platform/audit.ts';
+import { audit, auditNow } from '../../platform/audit.ts';
 import { shanghaiDate } from '../../platform/calendar.ts';
 import { badRequest } from '../../platform/errors.ts';
 import { sendListXlsx } from '../../platform/export.ts';
@@ -226,7 +226,11 @@ export const orgModule: Module = {
     app.get(
       '/api/org/accounts',
       { config: { permission: 'org:role:write' }, schema: { tags, summary: '账号列表（含无人员档案的内置账号与三员账号）', querystring: SystemAccountListQuery, response: { 200: SystemAccountList } } },
-      async (req) => listSystemAccounts(db, callerOf(req), req.query),
+      async (req) => {
+        const page = await listSystemAccounts(db, callerOf(req), req.query);
+        await auditNow(db, actorOf(req), { entity: 'user', entityId: null, action: 'read_accounts', after: { q: req.query.q ?? null, duty: req.query.duty ?? null, rows: page.data.length } });
+        return page;
+      },
     );
     app.patch(
       '/api/org/accounts/:userId',

@@ -1,9 +1,9 @@
-import { and, asc, count, desc, eq, gt, ilike, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, ilike, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import {
   Ok, SecurityAccountList, SecurityAccountListQuery, SecurityPolicyRecord, SecuritySessionList, SecuritySessionListQuery, SessionIdParams,
   UpdateSecurityPolicyBody, UserIdParams,
 } from '@luoshi/contract';
-import { persons, roles, securitySettings, sessions, units, userRoles, users } from '../../db/schema/index.ts';
+import { securitySettings, sessions, users } from '../../db/schema/index.ts';
 import { audit, auditNow } from '../../platform/audit.ts';
 import { badRequest, conflict, notFound } from '../../platform/errors.ts';
 import { envelope, likeText, orderOf, pageOf } from '../../platform/list.ts';
@@ -11,6 +11,7 @@ import { passwordExpiry, securityPolicy, totpRequiredFor } from '../../platform/
 import { actorOf, callerOf, endSessions, endSessionsOf, sessionExpired } from '../../platform/session.ts';
 import type { Module } from '../../platform/types.ts';
 import { clearSecondFactor, presentSession } from '../auth/routes.ts';
+import { accountPage, holdsDuty } from '../org/accounts.ts';
 
 const tags = ['security'];
 
@@ -60,36 +61,16 @@ export const securityModule: Module = {
         const q = req.query;
         const policy = await securityPolicy(db);
         const where: SQL[] = [];
-        if (q.q) where.push(or(ilike(users.username, likeText(q.q)), ilike(persons.name, likeText(q.q)))!);
         if (q.state === 'locked') where.push(gt(users.lockedUntil, sql`now()`));
         if (q.state === 'no_totp') where.push(isNull(users.totpEnabledAt));
         if (q.state === 'expired' && policy.maxAgeDays > 0) where.push(sql`${users.passwordChangedAt} < now() - make_interval(days => ${policy.maxAgeDays})`);
-        if (q.state === 'duty') where.push(sql`exists (select 1 from ${userRoles} join ${roles} on ${roles.id} = ${userRoles.roleId} where ${userRoles.userId} = ${users.id} and ${roles.duty} is not null)`);
-        const cond = where.length ? and(...where) : undefined;
-        const { limit, offset } = pageOf(q);
-        const [rows, [{ total }]] = await Promise.all([
-          db
-            .select({ u: users, personName: persons.name, unitName: units.name })
-            .from(users)
-            .leftJoin(persons, eq(persons.id, users.personId))
-            .leftJoin(units, eq(units.id, users.unitId))
-            .where(cond)
-            .orderBy(...orderOf(q.sort, { username: users.username, lastLoginAt: users.lastLoginAt }, [asc(users.username)]))
-            .limit(limit)
-            .offset(offset),
-          db.select({ total: count() }).from(users).leftJoin(persons, eq(persons.id, users.personId)).where(cond),
-        ]);
+        if (q.state === 'duty') where.push(holdsDuty());
+        const { rows, total } = await accountPage(db, q, where, { sorts: { username: users.username, lastLoginAt: users.lastLoginAt }, fallback: [asc(users.username)] });
         const ids = rows.map((r) => r.u.id);
-        const held = ids.length
-          ? await db.select({ userId: userRoles.userId, code: roles.code, name: roles.name, duty: roles.duty }).from(userRoles).innerJoin(roles, eq(roles.id, userRoles.roleId)).where(inArray(userRoles.userId, ids))
-          : [];
-        const live = ids.length
-          ? await db.select().from(sessions).where(inArray(sessions.userId, ids))
-          : [];
+        const live = ids.length ? await db.select().from(sessions).where(inArray(sessions.userId, ids)) : [];
         await auditNow(db, actorOf(req), { entity: 'security', entityId: null, action: 'read_accounts', after: { q: q.q ?? null, state: q.state ?? null, rows: rows.length } });
         return envelope(
-          rows.map(({ u, personName, unitName }) => {
-            const rs = held.filter((h) => h.userId === u.id);
+          rows.map(({ u, personName, unitName, roles: rs, duty }) => {
             const expires = passwordExpiry(policy, u.passwordChangedAt);
             return {
               userId: u.id,
@@ -97,7 +78,7 @@ export const securityModule: Module = {
               personName,
               unitName,
               roles: rs.map((r) => ({ code: r.code, name: r.name })),
-              duty: rs.find((r) => r.duty)?.duty ?? null,
+              duty,
               disabled: u.disabled,
               lockedUntil: u.lockedUntil && u.lockedUntil.getTime() > Date.now() ? u.lockedUntil.toISOString() : null,
               failedAttempts: u.failedAttempts,
@@ -178,6 +159,7 @@ export const securityModule: Module = {
             .offset(offset),
           db.select({ total: count() }).from(sessions).innerJoin(users, eq(users.id, sessions.userId)).where(cond),
         ]);
+        await auditNow(db, actorOf(req), { entity: 'session', entityId: q.userId ?? null, action: 'read_sessions', after: { q: q.q ?? null, rows: rows.length } });
         return envelope(rows.map(({ s, username }) => ({ ...presentSession(s, policy), userId: s.userId, username })), total, q);
       },
     );
