@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { and, asc, desc, gt, lte, sql } from 'drizzle-orm';
 import type { Db, DbLike } from '../db/client.ts';
 import { auditArchives, auditLog } from '../db/schema/index.ts';
-import { isSealed, keyRing, maskEmail, maskPhone } from './crypto.ts';
+import { isSealed, keyRing, maskEmail, maskPhone, maskUrl } from './crypto.ts';
 
 /** Who is acting, and from where: every audit row names them. */
 export type Actor = { userId: string | null; username: string | null; ip: string | null; route: string | null };
@@ -35,16 +35,6 @@ const SECRET_KEYS = /^(password|passwordHash|newPassword|oldPassword|secret|totp
 const PHONE_KEYS = /phone/i;
 const EMAIL_KEYS = /e-?mail/i;
 const URL_KEYS = /^(url|webhook|webhookUrl)$/i;
-
-/** A user-given URL carries its access key in the query: the log keeps where it points, not the key. */
-function maskUrl(v: string): string {
-  try {
-    const u = new URL(v);
-    return `${u.protocol}//${u.host}${u.pathname.replace(/[^/]{12,}/g, (seg) => `${seg.slice(0, 4)}****`)}${u.search ? '?****' : ''}`;
-  } catch {
-    return '****';
-  }
-}
 
 /** Personal data and secrets as the log may hold them: masked, or hidden. Ciphertext is never copied either. */
 export function maskPersonal(value: unknown): unknown {

@@ -114,3 +114,26 @@ export function maskEmail(email: string | null | undefined): string | null {
   if (at < 1) return '***';
   return `${email[0]}***${email.slice(at)}`;
 }
+
+const maskToken = (v: string) => (v.length >= 12 ? `****${v.slice(-4)}` : '****');
+
+/**
+ * A user-given URL as lists, logs and audit rows show it: scheme, host and path, with every query value and every
+ * long path segment (the robot's access key) masked: https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=****3f2a
+ */
+export function maskUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return '****';
+  }
+  const path = url.pathname
+    .split('/')
+    .map((s) => (s.length >= 16 ? maskToken(s) : s))
+    .join('/');
+  const query = [...url.searchParams.keys()].length
+    ? `?${[...url.searchParams.entries()].map(([k, v]) => `${k}=${maskToken(v)}`).join('&')}`
+    : '';
+  return `${url.protocol}//${url.host}${path}${query}`;
+}

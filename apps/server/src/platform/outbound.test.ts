@@ -1,7 +1,8 @@
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { classifyAddress, maskUrl, OUTBOUND_FAILED, OutboundError, outboundRequest, vetOutboundUrl, type OutboundPolicy } from './outbound.ts';
+import { classifyAddress, OUTBOUND_FAILED, OutboundError, outboundRequest, vetOutboundUrl, type OutboundPolicy } from './outbound.ts';
+import { maskUrl } from './crypto.ts';
 
 /** A receiver on every loopback address (:: takes IPv4 too), counting the requests of each path. */
 let receiver: http.Server;

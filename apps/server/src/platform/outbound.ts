@@ -4,6 +4,7 @@ import https from 'node:https';
 import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import type { Config } from '../config.ts';
+import { maskUrl } from './crypto.ts';
 
 /**
  * Every request the server makes to an address a user typed (a unit's group robot today) goes through here, so that
@@ -276,25 +277,3 @@ function exchange(target: Target, address: string, req: OutboundRequest, deadlin
 
 // ---- masking ----
 
-const maskToken = (v: string) => (v.length >= 12 ? `****${v.slice(-4)}` : '****');
-
-/**
- * A user-given URL as lists, logs and audit rows show it: scheme, host and path, with every query value and every
- * long path segment (the robot's access key) masked: https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=****3f2a
- */
-export function maskUrl(raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return '****';
-  }
-  const path = url.pathname
-    .split('/')
-    .map((s) => (s.length >= 16 ? maskToken(s) : s))
-    .join('/');
-  const query = [...url.searchParams.keys()].length
-    ? `?${[...url.searchParams.entries()].map(([k, v]) => `${k}=${maskToken(v)}`).join('&')}`
-    : '';
-  return `${url.protocol}//${url.host}${path}${query}`;
-}

@@ -4,8 +4,8 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/client.ts';
 import { outbox, unitWebhooks } from '../../db/schema/index.ts';
-import { openOrNull } from '../../platform/crypto.ts';
-import { maskUrl, OutboundError, outboundPolicy, outboundRequest, type OutboundPolicy } from '../../platform/outbound.ts';
+import { maskUrl, openOrNull } from '../../platform/crypto.ts';
+import { OutboundError, outboundPolicy, outboundRequest, type OutboundPolicy } from '../../platform/outbound.ts';
 
 /**
  * The channels beyond the app: e-mail over SMTP and the group robots of WeCom (企业微信) and DingTalk (钉钉).
