@@ -83,6 +83,8 @@ export const studyReadingLogs = pgTable(
 );
 
 export type ScoreSheetRow = { line: number; cells: string[] };
+/** A sheet row as it waits for confirmation: its cells (names, phone numbers) SM4-sealed as one JSON text. */
+export type SealedSheetRow = { line: number; sealed: string };
 export type ScoreMatchRow = { line: number; personId: string; unitId: string; hundredths: number };
 
 /** An uploaded platform-score sheet between upload, column mapping and confirmation. */
@@ -97,7 +99,7 @@ export const studyScoreImports = pgTable(
     ruleVersion: text('rule_version').notNull(),
     fileName: text('file_name').notNull(),
     headers: jsonb('headers').$type<string[]>().notNull(),
-    sheet: jsonb('sheet').$type<ScoreSheetRow[]>().notNull(),
+    sheet: jsonb('sheet').$type<SealedSheetRow[]>().notNull(),
     mapping: jsonb('mapping').$type<Record<string, string | null>>(),
     matched: jsonb('matched').$type<ScoreMatchRow[]>().notNull().default([]),
     unmatched: jsonb('unmatched').$type<{ line: number; reason: string }[]>().notNull().default([]),

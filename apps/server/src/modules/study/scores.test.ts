@@ -76,6 +76,10 @@ describe('学习平台积分导入', () => {
     expect(preview).toMatchObject({ status: 'uploaded', headers: HEADER, total: 8, matched: [], ruleVersion: '2026年积分规则' });
     expect(preview.suggested).toEqual(MAPPING);
     januaryId = preview.id;
+    // While it waits for its mapping, the sheet's names and numbers are sealed in the database.
+    const [waiting] = await ctx.db.select({ sheet: studyScoreImports.sheet }).from(studyScoreImports).where(eq(studyScoreImports.id, januaryId));
+    expect(JSON.stringify(waiting.sheet)).not.toContain('13800000006');
+    expect(JSON.stringify(waiting.sheet)).not.toContain('赵六');
 
     const badColumn = await liaisonA.post(`/api/study/scores/imports/${januaryId}/mapping`, { ...MAPPING, scoreColumn: '得分' });
     expect(badColumn.statusCode).toBe(400);

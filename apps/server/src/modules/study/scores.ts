@@ -3,9 +3,9 @@ import type { MultipartFile } from '@fastify/multipart';
 import ExcelJS from 'exceljs';
 import { ScoreImportFields, type HalfYearReport, type RankingRow, type ScoreImport, type ScoreMapping } from '@luoshi/contract';
 import type { DbLike } from '../../db/client.ts';
-import { persons, studyScoreImports, studyScores, units, users, type ScoreMatchRow, type ScoreSheetRow } from '../../db/schema/index.ts';
+import { persons, studyScoreImports, studyScores, units, users, type ScoreMatchRow, type ScoreSheetRow, type SealedSheetRow } from '../../db/schema/index.ts';
 import { audit, type Actor } from '../../platform/audit.ts';
-import { blindIndexes, maskPhone, normalPhone } from '../../platform/crypto.ts';
+import { blindIndexes, maskPhone, normalPhone, open, seal } from '../../platform/crypto.ts';
 import { AppError, badRequest, conflict, notFound } from '../../platform/errors.ts';
 import { envelope, orderOf, pageOf, type ListParams } from '../../platform/list.ts';
 import { ownedBy, pathInScope, unitInScope, type DataScope } from '../../platform/scope.ts';
@@ -174,6 +174,10 @@ export const fromHundredths = (h: number) => h / 100;
 
 // ---- upload, mapping, confirm ----
 
+/** The sheet waits for its mapping and confirmation (at most a week) with its personal data sealed like the people's own. */
+const sealSheetRow = (r: ScoreSheetRow): SealedSheetRow => ({ line: r.line, sealed: seal(JSON.stringify(r.cells)) });
+const openSheetRow = (r: SealedSheetRow): ScoreSheetRow => ({ line: r.line, cells: JSON.parse(open(r.sealed)) as string[] });
+
 export async function createScoreImport(
   db: DbLike,
   caller: Caller,
@@ -183,7 +187,7 @@ export async function createScoreImport(
   const { headers, rows } = await readScoreSheet(file.name, file.content);
   const [row] = await db
     .insert(studyScoreImports)
-    .values({ userId: caller.userId, unitId: caller.unitId, ...fields, fileName: file.name, headers, sheet: rows })
+    .values({ userId: caller.userId, unitId: caller.unitId, ...fields, fileName: file.name, headers, sheet: rows.map(sealSheetRow) })
     .returning({ id: studyScoreImports.id });
   return row.id;
 }
@@ -287,7 +291,7 @@ export async function mapScoreImport(tx: DbLike, caller: Caller, id: string, map
   if (!mapping.unitColumn && !mapping.phoneColumn) {
     throw badRequest('请选择单位列或手机号列，用于确定人员', [{ field: 'body.unitColumn', message: '请选择单位列或手机号列' }]);
   }
-  const { matched, unmatched } = await matchRows(tx, caller.scope, batch.headers, batch.sheet, mapping);
+  const { matched, unmatched } = await matchRows(tx, caller.scope, batch.headers, batch.sheet.map(openSheetRow), mapping);
   await tx
     .update(studyScoreImports)
     .set({ mapping: { nameColumn: mapping.nameColumn, unitColumn: mapping.unitColumn ?? null, phoneColumn: mapping.phoneColumn ?? null, scoreColumn: mapping.scoreColumn }, matched, unmatched, status: 'mapped' })
