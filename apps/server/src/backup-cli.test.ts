@@ -1,32 +1,19 @@
 /** The restore drill of the README, as an operator runs it: real processes, on a data folder or a PostgreSQL server. */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { verifyArchive } from './backup/archive.ts';
 import { existingKeyRing } from './backup/keys.ts';
 import { countRows } from './backup/snapshot.ts';
 import { openDatabase } from './db/client.ts';
+import { freePort, killStarted, runServerScript } from './test/processes.ts';
 
-const serverDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'luoshi-drill-'));
-const running: ChildProcess[] = [];
 const dropLater: string[] = [];
 const ADMIN_PASSWORD = 'Drill-pass-2026!';
 const serverUrl = process.env.DATABASE_URL;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** The environment of one installation: its data folder and, on PostgreSQL, its database; keys in the folder's keys/. */
 function installation(dataDir: string, databaseUrl?: string): Record<string, string> {
@@ -44,29 +31,9 @@ function installation(dataDir: string, databaseUrl?: string): Record<string, str
   };
 }
 
-function run(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: serverDir, env });
-  running.push(child);
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const until = (re: RegExp) =>
-    new Promise<string>((resolve, reject) => {
-      const t = setInterval(() => {
-        if (re.test(output)) {
-          clearInterval(t);
-          resolve(output);
-        }
-      }, 100);
-      void exited.then(() => setTimeout(() => (clearInterval(t), re.test(output) ? resolve(output) : reject(new Error(output))), 200));
-    });
-  return { child, exited, until, output: () => output };
-}
-
 /** npm run backup / restore: the same command line the root package.json runs. */
 async function cli(env: Record<string, string>, ...args: string[]) {
-  const p = run(['src/backup-cli.ts', ...args], env);
+  const p = runServerScript(['src/backup-cli.ts', ...args], env);
   const code = await p.exited;
   return { code, output: p.output() };
 }
@@ -95,7 +62,7 @@ async function counts(dataDir: string, databaseUrl: string | undefined, tables: 
 }
 
 afterAll(async () => {
-  for (const c of running) c.kill('SIGKILL');
+  killStarted();
   if (serverUrl) {
     const c = new pg.Client({ connectionString: serverUrl });
     await c.connect();
@@ -111,7 +78,7 @@ describe(`the restore drill (${serverUrl ? 'PostgreSQL' : 'embedded PGlite'})`, 
     const sourceDb = serverUrl ? await createDatabase() : undefined;
     const source = installation(sourceDir, sourceDb);
     const port = await freePort();
-    const server = run(['src/main.ts'], { ...source, PORT: String(port) });
+    const server = runServerScript(['src/main.ts'], { ...source, PORT: String(port) });
     await server.until(/落实已启动/);
     const base = `http://127.0.0.1:${port}`;
 
@@ -166,7 +133,7 @@ describe(`the restore drill (${serverUrl ? 'PostgreSQL' : 'embedded PGlite'})`, 
     expect(restored.audit_log).toBeGreaterThan(5);
 
     const port2 = await freePort();
-    const again = run(['src/main.ts'], { ...target, PORT: String(port2) });
+    const again = runServerScript(['src/main.ts'], { ...target, PORT: String(port2) });
     const out = await again.until(/落实已启动/);
     expect(out).not.toContain('初始密码');
     const login = await fetch(`http://127.0.0.1:${port2}/api/auth/login`, {

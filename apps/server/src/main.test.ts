@@ -1,47 +1,22 @@
 /** The product as a user starts it: a real process on a data folder. */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { generate } from 'otplib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort, killStarted, runServerScript } from './test/processes.ts';
 
-const serverDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'luoshi-main-'));
-const running: ChildProcess[] = [];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function start(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: serverDir,
-    env: { ...process.env, DATABASE_URL: '', LUOSHI_DATA: dataDir, LUOSHI_LOG_LEVEL: 'warn', LUOSHI_WEB_DIST: path.join(dataDir, 'no-web'), ...env },
+  return runServerScript(['src/main.ts'], {
+    ...process.env,
+    DATABASE_URL: '',
+    LUOSHI_DATA: dataDir,
+    LUOSHI_LOG_LEVEL: 'warn',
+    LUOSHI_WEB_DIST: path.join(dataDir, 'no-web'),
+    ...env,
   });
-  running.push(child);
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const until = (re: RegExp) =>
-    new Promise<string>((resolve, reject) => {
-      const t = setInterval(() => {
-        if (re.test(output)) {
-          clearInterval(t);
-          resolve(output);
-        }
-      }, 100);
-      void exited.then(() => setTimeout(() => { clearInterval(t); re.test(output) ? resolve(output) : reject(new Error(output)); }, 200));
-    });
-  return { child, until, exited, output: () => output };
 }
 
 async function stop(p: ReturnType<typeof start>) {
@@ -50,7 +25,7 @@ async function stop(p: ReturnType<typeof start>) {
 }
 
 afterAll(() => {
-  for (const c of running) c.kill('SIGKILL');
+  killStarted();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 

@@ -46,13 +46,7 @@ export async function tablesInLoadOrder(db: DbLike): Promise<TableInfo[]> {
       where n.nspname = 'public' and i.indisprimary
       order by c.relname, array_position(i.indkey::int2[], a.attnum)`),
   );
-  const edges = rowsOf<{ child: string; parent: string }>(
-    await db.execute(sql`
-      select ch.relname as child, pa.relname as parent
-      from pg_constraint k join pg_class ch on ch.oid = k.conrelid join pg_class pa on pa.oid = k.confrelid
-      join pg_namespace n on n.oid = ch.relnamespace
-      where k.contype = 'f' and n.nspname = 'public' and ch.relname <> pa.relname`),
-  );
+  const edges = await foreignKeyEdges(db);
   const order: string[] = [];
   const left = new Set(tables);
   while (left.size) {
@@ -70,15 +64,20 @@ export async function tablesInLoadOrder(db: DbLike): Promise<TableInfo[]> {
   }));
 }
 
-/** The tables whose rows a backup leaves out: the sessions, and whatever references them. */
-export async function tablesNotKept(db: DbLike, tables: string[]): Promise<Set<string>> {
-  const edges = rowsOf<{ child: string; parent: string }>(
+/** Which table references which (a table referring to itself left out): the order rows are loaded in follows it. */
+async function foreignKeyEdges(db: DbLike) {
+  return rowsOf<{ child: string; parent: string }>(
     await db.execute(sql`
       select ch.relname as child, pa.relname as parent
       from pg_constraint k join pg_class ch on ch.oid = k.conrelid join pg_class pa on pa.oid = k.confrelid
       join pg_namespace n on n.oid = ch.relnamespace
       where k.contype = 'f' and n.nspname = 'public' and ch.relname <> pa.relname`),
   );
+}
+
+/** The tables whose rows a backup leaves out: the sessions, and whatever references them. */
+export async function tablesNotKept(db: DbLike, tables: string[]): Promise<Set<string>> {
+  const edges = await foreignKeyEdges(db);
   const out = new Set([...NOT_KEPT].filter((t) => tables.includes(t)));
   for (let grew = true; grew; ) {
     grew = false;
