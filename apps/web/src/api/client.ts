@@ -120,7 +120,11 @@ export async function download(url: string, fallbackName: string) {
   const blob = await res.blob();
   const cd = res.headers.get('content-disposition') ?? '';
   const m = /filename\*=UTF-8''([^;]+)/i.exec(cd) ?? /filename="?([^";]+)"?/i.exec(cd);
-  const name = m ? decodeURIComponent(m[1]) : fallbackName;
+  saveBlob(blob, m ? decodeURIComponent(m[1]) : fallbackName);
+}
+
+/** Saves a blob as a file on the user's device under `name`. */
+export function saveBlob(blob: Blob, name: string) {
   const a = document.createElement('a');
   a.href = URL.createObjectURL(blob);
   a.download = name;

@@ -1,16 +1,17 @@
 import {
   ArrowDownOutlined, ArrowUpOutlined, CheckOutlined, DeleteOutlined, FilePdfOutlined, FileWordOutlined, MinusCircleOutlined, PlusOutlined, ReloadOutlined, SendOutlined,
 } from '@ant-design/icons';
-import { App, Button, Card, DatePicker, Descriptions, Input, Result, Select, Space, Spin, Tag, Typography } from 'antd';
+import { App, Button, Card, DatePicker, Descriptions, Input, Select, Space, Spin, Tag, Typography } from 'antd';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useParams } from 'react-router';
+import { useNavigate, useParams } from 'react-router';
 import { useCan, useMe } from '../../api/auth';
 import { bulletinKeys, bulletinUrls, type Bulletin, type BulletinBlock } from '../../api/bulletins';
 import { api, ApiError, download } from '../../api/client';
 import { useShowError } from '../../components/errors';
+import { RecordUnavailable } from '../../components/RecordUnavailable';
 import { useGuardedSubmit } from '../../components/useGuardedSubmit';
 import './bulletins.css';
 
@@ -24,22 +25,16 @@ export function BulletinPage() {
   if (q.isLoading) return <Spin style={{ display: 'block', marginTop: 80 }} />;
   if (q.error || !q.data) {
     // another writer's draft, or a bulletin not sent to the reader's unit, answers 404 like a missing one
-    const missing = q.error instanceof ApiError && q.error.status === 404;
     return (
-      <Card>
-        <Result
-          status={missing ? '404' : 'warning'}
-          title={missing ? t('bulletins.missing.title') : t('bulletins.missing.failed')}
-          subTitle={missing ? t('bulletins.missing.hint') : (q.error as Error | null)?.message}
-          extra={
-            <Link to="/bulletins">
-              <Button type="primary">{t('bulletins.missing.back')}</Button>
-            </Link>
-          }
-        />
-      </Card>
+      <RecordUnavailable
+        error={q.error}
+        notFound={{ title: t('bulletins.missing.title'), hint: t('bulletins.missing.hint') }}
+        failedTitle={t('bulletins.missing.failed')}
+        back={{ to: '/bulletins', label: t('bulletins.missing.back') }}
+      />
     );
   }
+
   return <BulletinEditor key={`${q.data.id}:${q.data.version}`} bulletin={q.data} onReload={() => void q.refetch()} />;
 }
 

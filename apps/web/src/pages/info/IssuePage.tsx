@@ -1,5 +1,5 @@
 import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, FilePdfOutlined, FileWordOutlined, MinusCircleOutlined, PlusOutlined, SendOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Col, DatePicker, Descriptions, Input, List, Result, Row, Space, Spin, Tag, Tooltip, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, DatePicker, Descriptions, Input, List, Row, Space, Spin, Tag, Tooltip, Typography } from 'antd';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import dayjs from 'dayjs';
 import { useState } from 'react';
@@ -9,6 +9,7 @@ import { useCan } from '../../api/auth';
 import { api, ApiError, download } from '../../api/client';
 import { infoKeys, infoUrls, type InfoIssue } from '../../api/info';
 import { useShowError } from '../../components/errors';
+import { RecordUnavailable } from '../../components/RecordUnavailable';
 import { useGuardedSubmit } from '../../components/useGuardedSubmit';
 import './info.css';
 
@@ -23,20 +24,13 @@ export function IssuePage() {
   if (q.isLoading) return <Spin style={{ display: 'block', marginTop: 80 }} />;
   if (q.error || !q.data) {
     // an issue being compiled by others, or one not sent to the reader's unit, answers 404 like a missing one
-    const missing = q.error instanceof ApiError && q.error.status === 404;
     return (
-      <Card>
-        <Result
-          status={missing ? '404' : 'warning'}
-          title={missing ? t('info.issue.notFound') : t('info.issue.loadFailed')}
-          subTitle={missing ? t('info.issue.notFoundHint') : (q.error as Error | null)?.message}
-          extra={
-            <Link to="/info/issues">
-              <Button type="primary">{t('info.issue.back')}</Button>
-            </Link>
-          }
-        />
-      </Card>
+      <RecordUnavailable
+        error={q.error}
+        notFound={{ title: t('info.issue.notFound'), hint: t('info.issue.notFoundHint') }}
+        failedTitle={t('info.issue.loadFailed')}
+        back={{ to: '/info/issues', label: t('info.issue.back') }}
+      />
     );
   }
   // Keyed by version: after a save or a reload the editor starts from the server's copy.

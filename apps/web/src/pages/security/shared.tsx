@@ -4,6 +4,7 @@ import type { TFunction } from 'i18next';
 import dayjs from 'dayjs';
 import { useSyncExternalStore, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { saveBlob } from '../../api/client';
 
 const PHONE_QUERY = '(max-width: 767px)';
 
@@ -51,14 +52,7 @@ export async function copyText(text: string): Promise<boolean> {
 
 /** Saves text as a .txt file on the user's device, with Windows line ends so Notepad shows the lines. */
 export function downloadText(name: string, text: string) {
-  const blob = new Blob(['\ufeff' + text.replace(/\r?\n/g, '\r\n')], { type: 'text/plain;charset=utf-8' });
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(blob);
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+  saveBlob(new Blob(['\ufeff' + text.replace(/\r?\n/g, '\r\n')], { type: 'text/plain;charset=utf-8' }), name);
 }
 
 /** A short name for the device of a session: browser (or the WeChat / DingTalk in-app browser) and system. */
