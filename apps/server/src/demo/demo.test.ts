@@ -23,7 +23,8 @@ describe('demo city', () => {
   };
 
   beforeAll(async () => {
-    ctx = await makeTestApp();
+    // The default policy, as a fresh installation has it: the demo itself makes the second factor optional.
+    ctx = await makeTestApp({}, { policy: { totp: 'privileged' } });
     const result = await seedDemo(ctx.app, ctx.db, { adminPassword: ADMIN_PASSWORD });
     expect(result.status).toBe('created');
     admin = await demoLogin(ctx.app, 'admin', ADMIN_PASSWORD);
